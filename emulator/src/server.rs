@@ -19,6 +19,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
 use std::pin::Pin;
@@ -179,20 +180,39 @@ fn query_pairs(q: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A body that sends its first half and then fails, so the connection closes mid-body.
-struct Truncated(Option<Bytes>);
+/// A body that sends its first half, waits for it to be flushed, then fails, so the client
+/// gets the status, the headers and part of the body before the connection closes.
+struct Truncated {
+    chunk: Option<Bytes>,
+    pause: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl Truncated {
+    fn new(chunk: Bytes) -> Self {
+        Truncated {
+            chunk: Some(chunk),
+            pause: Box::pin(tokio::time::sleep(std::time::Duration::from_millis(50))),
+        }
+    }
+}
 
 impl Body for Truncated {
     type Data = Bytes;
     type Error = std::io::Error;
     fn poll_frame(
         self: Pin<&mut Self>,
-        _: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
-        Poll::Ready(Some(match self.get_mut().0.take() {
-            Some(b) => Ok(Frame::data(b)),
-            None => Err(std::io::Error::other("emulator fault: truncated body")),
-        }))
+        let this = self.get_mut();
+        if let Some(b) = this.chunk.take() {
+            return Poll::Ready(Some(Ok(Frame::data(b))));
+        }
+        match this.pause.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(()) => Poll::Ready(Some(Err(std::io::Error::other(
+                "emulator fault: truncated body",
+            )))),
+        }
     }
 }
 
@@ -522,7 +542,7 @@ impl App {
                     let half = bytes.slice(..bytes.len() / 2);
                     Some(Response::from_parts(
                         parts,
-                        BoxBody::new(Truncated(Some(half))),
+                        BoxBody::new(Truncated::new(half)),
                     ))
                 }
             },

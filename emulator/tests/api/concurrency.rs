@@ -1,0 +1,92 @@
+use crate::common::*;
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::collections::HashSet;
+
+/// 200 concurrent uploads, moves and deletes: nothing lost, nothing doubled, and the usage
+/// summary agrees with the file lists.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writes_stay_consistent() {
+    let emu = std::sync::Arc::new(
+        Setup {
+            files: 100,
+            folders: 6,
+            ..Setup::default()
+        }
+        .start()
+        .await,
+    );
+    let existing = ids(&emu.all("/files?limit=1000").await);
+    let small = png(24, 16);
+    let mut tasks = Vec::new();
+    for i in 0..200usize {
+        let emu = emu.clone();
+        let small = small.clone();
+        let target = existing[i % existing.len()].clone();
+        tasks.push(tokio::spawn(async move {
+            match i % 4 {
+                0 | 1 => {
+                    let r = emu
+                        .upload(
+                            &format!("c{i}.png"),
+                            "PNG",
+                            if i % 8 == 0 { "-1" } else { "0" },
+                            small,
+                        )
+                        .await;
+                    assert_eq!(r.status(), 202);
+                    Some(r.headers()["id"].to_str().unwrap().to_string())
+                }
+                2 => {
+                    let folder = if i % 3 == 0 { "-1" } else { "-10" };
+                    let (s, _) = emu
+                        .json(
+                            Method::PUT,
+                            &format!("/folders/{folder}/files"),
+                            Some(json!([target])),
+                        )
+                        .await;
+                    assert_eq!(s, 200);
+                    None
+                }
+                _ => {
+                    let (s, _) = emu
+                        .json(Method::DELETE, &format!("/files/{target}"), None)
+                        .await;
+                    assert_eq!(s, 204);
+                    None
+                }
+            }
+        }));
+    }
+    let mut uploaded = HashSet::new();
+    for t in tasks {
+        if let Some(id) = t.await.unwrap() {
+            assert!(uploaded.insert(id), "an id was handed out twice");
+        }
+    }
+    assert_eq!(uploaded.len(), 100);
+    let live = emu.all("/files?limit=1000").await;
+    let trash = emu.all("/folders/trash/files?limit=1000").await;
+    let mut every: Vec<String> = ids(&live).into_iter().chain(ids(&trash)).collect();
+    let n = every.len();
+    every.sort();
+    every.dedup();
+    assert_eq!(every.len(), n, "a file is listed twice");
+    assert_eq!(n, existing.len() + 100);
+    assert!(uploaded.iter().all(|id| every.contains(id)));
+    let usage = &emu.info().await["usage_summary"];
+    let bytes: u64 = live
+        .iter()
+        .chain(&trash)
+        .map(|f| f["size"].as_u64().unwrap())
+        .sum();
+    assert_eq!(usage["file_count"].as_u64().unwrap() as usize, n);
+    assert_eq!(usage["total_bytes_used"].as_u64().unwrap(), bytes);
+    let images = live
+        .iter()
+        .chain(&trash)
+        .filter(|f| f["is_image"] == Value::Bool(true))
+        .count();
+    assert_eq!(usage["image_count"].as_u64().unwrap() as usize, images);
+}

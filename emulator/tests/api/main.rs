@@ -1,0 +1,12 @@
+//! The emulator over real HTTP: every endpoint, status and error key, pagination in every sort
+//! order, faults, CORS, concurrency. Each test starts its own emulator on a free port.
+
+mod common;
+mod concurrency;
+mod faults;
+mod files;
+mod folders;
+mod pagination;
+mod protocol;
+mod seeds;
+mod uploads;
