@@ -1,1 +1,25 @@
-//! Client for the Constant Contact v2 MyLibrary API (work in progress: see the open issues).
+//! # ctct-mylibrary
+//!
+//! A client for the Constant Contact **v2 MyLibrary API**: usage summary, a three-level folder
+//! tree, image and document files with thumbnails, upload with virus-scan status, move, trash.
+//!
+//! The v2 API is retired; this client was verified against the reconstructed contract and the
+//! emulator in this repository (`emulator/`).
+//!
+//! The crate has two faces over one core:
+//! - the Rust API ([`Client`], on `wasm32`, using the global `fetch`), returning Rust structs;
+//! - the JavaScript API (the npm package `ctct-mylibrary`), in [`js`].
+//!
+//! Everything that decides what is sent and how answers are read — argument checks, URLs,
+//! decoding, retries, rate limiting, pagination — is plain Rust and tested natively.
+
+#![deny(missing_docs)]
+
+pub mod api;
+mod error;
+pub mod models;
+pub mod pagination;
+pub mod policy;
+pub mod url;
+
+pub use error::{ApiErrorItem, Error, ErrorCode, REDACTED, Redactor};

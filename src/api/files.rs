@@ -1,0 +1,314 @@
+//! Files: list (all, or one folder's), get, update, delete to trash, move.
+
+use super::{
+    Call, Expect, FILE_NAME_MAX, ID_CHARS_PER_URL, IDS_PER_REQUEST, Target, check_cursor,
+    check_description, check_limit, check_text, json_object, json_string,
+};
+use crate::error::Error;
+use crate::models::{FileSortBy, SourceFilter, TypeFilter};
+use crate::url::{Seg, check_id, check_list_id, chunk_ids};
+use serde::Deserialize;
+use tsify::Tsify;
+
+/// Options of a file list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListFiles {
+    /// Only the files of this folder (`"0"`: the files in no folder).
+    #[tsify(optional)]
+    pub folder_id: Option<String>,
+    /// Page size, 1–1000 (the API's default is 50).
+    #[tsify(optional)]
+    pub limit: Option<u32>,
+    /// Sort order (default `CREATED_DATE_DESC`).
+    #[tsify(optional, type = "FileSortBy")]
+    pub sort_by: Option<FileSortBy>,
+    /// Only files from this source (default `ALL`).
+    #[tsify(optional, type = "SourceFilter")]
+    pub source: Option<SourceFilter>,
+    /// Only images or only documents (default `ALL`).
+    #[tsify(optional, type = "TypeFilter")]
+    #[serde(rename = "type")]
+    pub kind: Option<TypeFilter>,
+    /// The cursor of a previous page; the other options but `folderId` are then ignored.
+    #[tsify(optional)]
+    pub next: Option<String>,
+}
+
+/// A page of files.
+pub fn list(t: &Target, o: &ListFiles) -> Result<Call, Error> {
+    let owned_folder;
+    let segs: Vec<Seg<'_>> = match &o.folder_id {
+        Some(f) => {
+            check_id("folderId", f)?;
+            owned_folder = f.clone();
+            vec![
+                Seg::Lit("folders"),
+                Seg::Id(&owned_folder),
+                Seg::Lit("files"),
+            ]
+        }
+        None => vec![Seg::Lit("files")],
+    };
+    if let Some(next) = &o.next {
+        check_cursor(next)?;
+        return Ok(t.call("GET", &segs, &[("next", next.clone())], None, Expect::Json));
+    }
+    check_limit(o.limit)?;
+    let mut q = Vec::new();
+    if let Some(l) = o.limit {
+        q.push(("limit", l.to_string()));
+    }
+    if let Some(s) = &o.sort_by {
+        q.push(("sort_by", s.as_str().to_string()));
+    }
+    if let Some(s) = &o.source {
+        q.push(("source", s.as_str().to_string()));
+    }
+    if let Some(k) = &o.kind {
+        q.push(("type", k.as_str().to_string()));
+    }
+    Ok(t.call("GET", &segs, &q, None, Expect::Json))
+}
+
+/// One file.
+pub fn get(t: &Target, file_id: &str) -> Result<Call, Error> {
+    check_id("fileId", file_id)?;
+    Ok(t.call(
+        "GET",
+        &[Seg::Lit("files"), Seg::Id(file_id)],
+        &[],
+        None,
+        Expect::Json,
+    ))
+}
+
+/// The fields of a file update; `description` is required by the API.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileUpdate<'a> {
+    /// A new name (at most 80 characters).
+    pub name: Option<&'a str>,
+    /// The description (at most 100 characters).
+    pub description: &'a str,
+    /// Moves the file (`"0"`: to no folder).
+    pub folder_id: Option<&'a str>,
+}
+
+/// Updates a file's name, description or folder.
+pub fn update(
+    t: &Target,
+    file_id: &str,
+    u: &FileUpdate<'_>,
+    include_payload: bool,
+) -> Result<Call, Error> {
+    check_id("fileId", file_id)?;
+    if let Some(n) = u.name {
+        check_text("name", n, FILE_NAME_MAX)?;
+    }
+    check_description(u.description)?;
+    if let Some(f) = u.folder_id {
+        check_id("folderId", f)?;
+    }
+    let body = json_object(&[
+        ("name", u.name),
+        ("description", Some(u.description)),
+        ("folder_id", u.folder_id),
+    ]);
+    let q = [(
+        "include_payload",
+        if include_payload { "TRUE" } else { "FALSE" }.to_string(),
+    )];
+    let expect = if include_payload {
+        Expect::Json
+    } else {
+        Expect::Nothing
+    };
+    Ok(t.call(
+        "PUT",
+        &[Seg::Lit("files"), Seg::Id(file_id)],
+        &q,
+        Some(body),
+        expect,
+    ))
+}
+
+pub(crate) fn check_ids<'a>(ids: &'a [String]) -> Result<Vec<&'a str>, Error> {
+    if ids.is_empty() {
+        return Err(Error::invalid_argument(
+            "fileIds must name at least one file",
+        ));
+    }
+    ids.iter()
+        .map(|id| check_list_id("fileId", id).map(|_| id.as_str()))
+        .collect()
+}
+
+/// Moves files to the trash: one request per group of ids.
+pub fn delete(t: &Target, file_ids: &[String]) -> Result<Vec<Call>, Error> {
+    let ids = check_ids(file_ids)?;
+    Ok(chunk_ids(&ids, ID_CHARS_PER_URL, IDS_PER_REQUEST)
+        .iter()
+        .map(|c| {
+            t.call(
+                "DELETE",
+                &[Seg::Lit("files"), Seg::Ids(c)],
+                &[],
+                None,
+                Expect::Nothing,
+            )
+        })
+        .collect())
+}
+
+/// Moves files into a folder (`"0"`: to no folder): one request per group of ids.
+pub fn move_to(t: &Target, folder_id: &str, file_ids: &[String]) -> Result<Vec<Call>, Error> {
+    check_id("folderId", folder_id)?;
+    let ids = check_ids(file_ids)?;
+    Ok(chunk_ids(&ids, usize::MAX, IDS_PER_REQUEST)
+        .iter()
+        .map(|c| {
+            let body = format!(
+                "[{}]",
+                c.iter()
+                    .map(|id| json_string(id))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
+            t.call(
+                "PUT",
+                &[Seg::Lit("folders"), Seg::Id(folder_id), Seg::Lit("files")],
+                &[],
+                Some(body),
+                Expect::Json,
+            )
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    fn t() -> Target {
+        Target {
+            base: "http://h/v2".into(),
+            api_key: Some("k".into()),
+        }
+    }
+
+    #[test]
+    fn list_urls() {
+        let o = ListFiles {
+            folder_id: Some("-4".into()),
+            limit: Some(10),
+            sort_by: Some(FileSortBy::SizeDesc),
+            source: Some(SourceFilter::MyComputer),
+            kind: Some(TypeFilter::Images),
+            next: None,
+        };
+        assert_eq!(
+            list(&t(), &o).unwrap().url,
+            "http://h/v2/library/folders/-4/files?limit=10&sort_by=SIZE_DESC&source=MyComputer&type=IMAGES&api_key=k"
+        );
+        assert_eq!(
+            list(&t(), &ListFiles::default()).unwrap().url,
+            "http://h/v2/library/files?api_key=k"
+        );
+        let o = ListFiles {
+            next: Some("abc".into()),
+            ..ListFiles::default()
+        };
+        assert_eq!(
+            list(&t(), &o).unwrap().url,
+            "http://h/v2/library/files?next=abc&api_key=k"
+        );
+        let o = ListFiles {
+            folder_id: Some("../info".into()),
+            ..ListFiles::default()
+        };
+        assert_eq!(
+            list(&t(), &o).unwrap().url,
+            "http://h/v2/library/folders/..%2Finfo/files?api_key=k"
+        );
+        let parsed: ListFiles =
+            serde_json::from_str(r#"{"folderId":"-1","type":"DOCUMENTS","sortBy":"NAME"}"#)
+                .unwrap();
+        assert_eq!(
+            (parsed.kind, parsed.sort_by),
+            (Some(TypeFilter::Documents), Some(FileSortBy::Name))
+        );
+        assert!(
+            serde_json::from_str::<ListFiles>(r#"{"sortBy":"ADDED_DATE"}"#).is_err(),
+            "aliases are not request values"
+        );
+    }
+
+    #[test]
+    fn updates_and_lists_of_ids() {
+        let u = FileUpdate {
+            name: None,
+            description: "d",
+            folder_id: Some("0"),
+        };
+        let c = update(&t(), "9", &u, true).unwrap();
+        assert_eq!(
+            c.json_body.as_deref(),
+            Some(r#"{"description":"d","folder_id":"0"}"#)
+        );
+        assert!(
+            update(
+                &t(),
+                "9",
+                &FileUpdate {
+                    description: &"d".repeat(101),
+                    ..u.clone()
+                },
+                true
+            )
+            .is_err()
+        );
+        assert!(
+            update(
+                &t(),
+                "9",
+                &FileUpdate {
+                    name: Some(&"n".repeat(81)),
+                    ..u.clone()
+                },
+                true
+            )
+            .is_err()
+        );
+        assert!(
+            update(
+                &t(),
+                "9",
+                &FileUpdate {
+                    name: Some("日本語 #?.png"),
+                    ..u
+                },
+                true
+            )
+            .is_ok()
+        );
+        let ids: Vec<String> = (1..=250).map(|i| i.to_string()).collect();
+        let calls = delete(&t(), &ids).unwrap();
+        assert_eq!(calls.len(), 3);
+        assert!(calls[0].url.starts_with("http://h/v2/library/files/1,2,3,"));
+        let moves = move_to(&t(), "-1", &ids[..3]).unwrap();
+        assert_eq!(moves[0].json_body.as_deref(), Some(r#"["1","2","3"]"#));
+        assert_eq!(
+            delete(&t(), &[]).unwrap_err().code(),
+            ErrorCode::InvalidArgument
+        );
+        assert_eq!(
+            delete(&t(), &["1,2".into()]).unwrap_err().code(),
+            ErrorCode::InvalidArgument
+        );
+        assert_eq!(
+            delete(&t(), &["".into()]).unwrap_err().code(),
+            ErrorCode::InvalidArgument
+        );
+    }
+}

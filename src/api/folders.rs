@@ -1,0 +1,218 @@
+//! Folders: list, get, create, update, delete.
+
+use super::{
+    Call, Expect, FOLDER_NAME_MAX, Target, check_cursor, check_limit, check_text, json_object,
+};
+use crate::error::Error;
+use crate::models::FolderSortBy;
+use crate::url::{Seg, check_id};
+use serde::Deserialize;
+use tsify::Tsify;
+
+/// Options of a folder list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListFolders {
+    /// Page size, 1–1000 (the API's default is 50).
+    #[tsify(optional)]
+    pub limit: Option<u32>,
+    /// Sort order (default `CREATED_DATE_DESC`).
+    #[tsify(optional, type = "FolderSortBy")]
+    pub sort_by: Option<FolderSortBy>,
+    /// The cursor of a previous page; the other options are then ignored, as the API requires.
+    #[tsify(optional)]
+    pub next: Option<String>,
+}
+
+/// A page of top-level folders.
+pub fn list(t: &Target, o: &ListFolders) -> Result<Call, Error> {
+    if let Some(next) = &o.next {
+        check_cursor(next)?;
+        return Ok(t.call(
+            "GET",
+            &[Seg::Lit("folders")],
+            &[("next", next.clone())],
+            None,
+            Expect::Json,
+        ));
+    }
+    check_limit(o.limit)?;
+    let mut q = Vec::new();
+    if let Some(l) = o.limit {
+        q.push(("limit", l.to_string()));
+    }
+    if let Some(s) = &o.sort_by {
+        q.push(("sort_by", s.as_str().to_string()));
+    }
+    Ok(t.call("GET", &[Seg::Lit("folders")], &q, None, Expect::Json))
+}
+
+/// One folder, with its sub-folders.
+pub fn get(t: &Target, folder_id: &str) -> Result<Call, Error> {
+    check_id("folderId", folder_id)?;
+    Ok(t.call(
+        "GET",
+        &[Seg::Lit("folders"), Seg::Id(folder_id)],
+        &[],
+        None,
+        Expect::Json,
+    ))
+}
+
+/// Checks a folder name: 1–40 characters, ISO-8859-1 only.
+pub fn check_name(name: &str) -> Result<(), Error> {
+    check_text("name", name, FOLDER_NAME_MAX)?;
+    if let Some(c) = name.chars().find(|&c| c as u32 > 0xFF) {
+        return Err(Error::invalid_argument(format!(
+            "folder names support only ISO-8859-1 characters; {c:?} is not one"
+        )));
+    }
+    Ok(())
+}
+
+/// Creates a folder (never retried: a repeat could create it twice).
+pub fn create(t: &Target, name: &str, parent_id: Option<&str>) -> Result<Call, Error> {
+    check_name(name)?;
+    if let Some(p) = parent_id {
+        check_id("parentId", p)?;
+    }
+    let body = json_object(&[("name", Some(name)), ("parent_id", parent_id)]);
+    Ok(t.call(
+        "POST",
+        &[Seg::Lit("folders")],
+        &[],
+        Some(body),
+        Expect::Json,
+    ))
+}
+
+/// Renames or moves a folder. `name` is required by the API; `parent_id` `"0"` moves the
+/// folder to the top level, `None` leaves it where it is.
+pub fn update(
+    t: &Target,
+    folder_id: &str,
+    name: &str,
+    parent_id: Option<&str>,
+    include_payload: bool,
+) -> Result<Call, Error> {
+    check_id("folderId", folder_id)?;
+    check_name(name)?;
+    if let Some(p) = parent_id {
+        check_id("parentId", p)?;
+    }
+    let body = json_object(&[("name", Some(name)), ("parent_id", parent_id)]);
+    let q = [(
+        "include_payload",
+        if include_payload { "TRUE" } else { "FALSE" }.to_string(),
+    )];
+    let expect = if include_payload {
+        Expect::Json
+    } else {
+        Expect::Nothing
+    };
+    Ok(t.call(
+        "PUT",
+        &[Seg::Lit("folders"), Seg::Id(folder_id)],
+        &q,
+        Some(body),
+        expect,
+    ))
+}
+
+/// Deletes a folder.
+pub fn delete(t: &Target, folder_id: &str) -> Result<Call, Error> {
+    check_id("folderId", folder_id)?;
+    Ok(t.call(
+        "DELETE",
+        &[Seg::Lit("folders"), Seg::Id(folder_id)],
+        &[],
+        None,
+        Expect::Nothing,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    fn t() -> Target {
+        Target {
+            base: "http://h/v2".into(),
+            api_key: Some("k".into()),
+        }
+    }
+
+    #[test]
+    fn list_sends_next_alone() {
+        let o = ListFolders {
+            limit: Some(5),
+            sort_by: Some(FolderSortBy::NameDesc),
+            next: None,
+        };
+        assert_eq!(
+            list(&t(), &o).unwrap().url,
+            "http://h/v2/library/folders?limit=5&sort_by=NAME_DESC&api_key=k"
+        );
+        let o = ListFolders {
+            next: Some("b2Zm+/=".into()),
+            ..o
+        };
+        assert_eq!(
+            list(&t(), &o).unwrap().url,
+            "http://h/v2/library/folders?next=b2Zm%2B%2F%3D&api_key=k"
+        );
+        for l in [0, 1001] {
+            assert_eq!(
+                list(
+                    &t(),
+                    &ListFolders {
+                        limit: Some(l),
+                        ..Default::default()
+                    }
+                )
+                .unwrap_err()
+                .code(),
+                ErrorCode::InvalidArgument
+            );
+        }
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert!(create(&t(), "Café Müller ½", None).is_ok());
+        assert!(create(&t(), &"é".repeat(40), None).is_ok());
+        for bad in ["", "   ", "写真", "€uro", &"x".repeat(41)] {
+            assert_eq!(
+                create(&t(), bad, None).unwrap_err().code(),
+                ErrorCode::InvalidArgument,
+                "{bad:?}"
+            );
+        }
+        let c = create(&t(), "a\"b", Some("-4")).unwrap();
+        assert_eq!(
+            (c.method, c.json_body.as_deref()),
+            ("POST", Some(r#"{"name":"a\"b","parent_id":"-4"}"#))
+        );
+        let u = update(&t(), "-4", "x", None, false).unwrap();
+        assert_eq!(
+            u.url,
+            "http://h/v2/library/folders/-4?include_payload=FALSE&api_key=k"
+        );
+        assert_eq!(
+            (u.json_body.as_deref(), u.expect),
+            (Some(r#"{"name":"x"}"#), Expect::Nothing)
+        );
+        assert!(delete(&t(), "..").is_err());
+    }
+
+    #[test]
+    fn options_refuse_unknown_values() {
+        let bad: Result<ListFolders, _> = serde_json::from_str(r#"{"sortBy": "SIZE"}"#);
+        assert!(bad.is_err());
+        let bad: Result<ListFolders, _> = serde_json::from_str(r#"{"limit": 1.5}"#);
+        assert!(bad.is_err());
+        let bad: Result<ListFolders, _> = serde_json::from_str(r#"{"limt": 5}"#);
+        assert!(bad.is_err(), "a misspelt option is refused, not ignored");
+    }
+}

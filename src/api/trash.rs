@@ -1,0 +1,78 @@
+//! The trash: list its files, empty it.
+
+use super::{Call, Expect, Target, check_cursor, check_limit};
+use crate::error::Error;
+use crate::models::{FileSortBy, TypeFilter};
+use crate::url::Seg;
+use serde::Deserialize;
+use tsify::Tsify;
+
+/// Options of a trash list (the API has no `source` filter here).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListTrash {
+    /// Page size, 1–1000 (the API's default is 50).
+    #[tsify(optional)]
+    pub limit: Option<u32>,
+    /// Sort order (default `CREATED_DATE_DESC`).
+    #[tsify(optional, type = "FileSortBy")]
+    pub sort_by: Option<FileSortBy>,
+    /// Only images or only documents (default `ALL`).
+    #[tsify(optional, type = "TypeFilter")]
+    #[serde(rename = "type")]
+    pub kind: Option<TypeFilter>,
+    /// The cursor of a previous page; the other options are then ignored.
+    #[tsify(optional)]
+    pub next: Option<String>,
+}
+
+const TRASH: [Seg<'static>; 3] = [Seg::Lit("folders"), Seg::Lit("trash"), Seg::Lit("files")];
+
+/// A page of the files in the trash (their status is `Deleted`).
+pub fn list(t: &Target, o: &ListTrash) -> Result<Call, Error> {
+    if let Some(next) = &o.next {
+        check_cursor(next)?;
+        return Ok(t.call("GET", &TRASH, &[("next", next.clone())], None, Expect::Json));
+    }
+    check_limit(o.limit)?;
+    let mut q = Vec::new();
+    if let Some(l) = o.limit {
+        q.push(("limit", l.to_string()));
+    }
+    if let Some(s) = &o.sort_by {
+        q.push(("sort_by", s.as_str().to_string()));
+    }
+    if let Some(k) = &o.kind {
+        q.push(("type", k.as_str().to_string()));
+    }
+    Ok(t.call("GET", &TRASH, &q, None, Expect::Json))
+}
+
+/// Deletes every file in the trash for good.
+pub fn empty(t: &Target) -> Call {
+    t.call("DELETE", &TRASH, &[], None, Expect::Nothing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trash_urls() {
+        let t = Target {
+            base: "http://h/v2".into(),
+            api_key: None,
+        };
+        let o = ListTrash {
+            kind: Some(TypeFilter::Documents),
+            sort_by: Some(FileSortBy::Name),
+            ..Default::default()
+        };
+        assert_eq!(
+            list(&t, &o).unwrap().url,
+            "http://h/v2/library/folders/trash/files?sort_by=NAME&type=DOCUMENTS"
+        );
+        assert_eq!(empty(&t).method, "DELETE");
+        assert!(serde_json::from_str::<ListTrash>(r#"{"source":"ALL"}"#).is_err());
+    }
+}

@@ -1,0 +1,85 @@
+use super::file::LibraryFile;
+use super::folder::Folder;
+use serde::{Deserialize, Serialize};
+use tsify::Tsify;
+
+/// One page of files.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(try_from = "RawPage<LibraryFile>")]
+pub struct FilePage {
+    /// The files of this page.
+    pub results: Vec<LibraryFile>,
+    /// The cursor of the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub next: Option<String>,
+}
+
+/// One page of top-level folders, each with its sub-folders.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(try_from = "RawPage<Folder>")]
+pub struct FolderPage {
+    /// The folders of this page.
+    pub results: Vec<Folder>,
+    /// The cursor of the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub next: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawPagination {
+    #[serde(default)]
+    next_link: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawMeta {
+    #[serde(default)]
+    pagination: Option<RawPagination>,
+}
+
+#[derive(Deserialize)]
+struct RawPage<T> {
+    #[serde(default)]
+    meta: Option<RawMeta>,
+    results: Vec<T>,
+}
+
+fn split<T>(raw: RawPage<T>) -> Result<(Vec<T>, Option<String>), String> {
+    let link = raw
+        .meta
+        .and_then(|m| m.pagination)
+        .and_then(|p| p.next_link);
+    let next = match link {
+        Some(l) => {
+            Some(next_token(&l).ok_or_else(|| format!("next_link {l:?} has no next parameter"))?)
+        }
+        None => None,
+    };
+    Ok((raw.results, next))
+}
+
+impl TryFrom<RawPage<LibraryFile>> for FilePage {
+    type Error = String;
+    fn try_from(raw: RawPage<LibraryFile>) -> Result<Self, String> {
+        split(raw).map(|(results, next)| FilePage { results, next })
+    }
+}
+
+impl TryFrom<RawPage<Folder>> for FolderPage {
+    type Error = String;
+    fn try_from(raw: RawPage<Folder>) -> Result<Self, String> {
+        split(raw).map(|(results, next)| FolderPage { results, next })
+    }
+}
+
+/// The cursor in a `next_link` (`/v2/library/files?next=<token>`): the value of its `next`
+/// query parameter, percent-decoded. `None` when the link has none (or it is empty).
+pub fn next_token(link: &str) -> Option<String> {
+    let query = link.split_once('?')?.1;
+    let query = query.split('#').next().unwrap_or("");
+    let raw = query.split('&').find_map(|p| p.strip_prefix("next="))?;
+    let token = crate::url::percent_decode(raw)?;
+    (!token.is_empty()).then_some(token)
+}

@@ -1,0 +1,181 @@
+//! When to retry, how long to wait, and the client-side rate limiter. Pure functions of time,
+//! so they are tested natively; the executor supplies the clock.
+
+use crate::error::{Error, ErrorCode};
+
+/// The retry policy of one call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt.
+    pub retries: u32,
+    /// First backoff; doubles each retry.
+    pub base_ms: u64,
+    /// Longest backoff.
+    pub max_ms: u64,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            retries: 3,
+            base_ms: 250,
+            max_ms: 8_000,
+        }
+    }
+}
+
+/// Whether an HTTP method may be repeated safely. Folder creation and upload (POST) never are.
+pub fn idempotent(method: &str) -> bool {
+    matches!(method, "GET" | "PUT" | "DELETE" | "HEAD")
+}
+
+impl RetryPolicy {
+    /// Whether to retry after `attempt` (0-based) failed with `err`.
+    pub fn should_retry(&self, method: &str, attempt: u32, err: &Error) -> bool {
+        attempt < self.retries
+            && idempotent(method)
+            && err.is_transient()
+            && err.code() != ErrorCode::Aborted
+    }
+
+    /// The wait before retry number `attempt + 1`: exponential with "full jitter" (`random` in
+    /// 0..1), at least what the server asked for, and at least a second after `over.qps`.
+    pub fn backoff_ms(&self, attempt: u32, err: &Error, random: f64) -> u64 {
+        let ceiling = self
+            .base_ms
+            .saturating_mul(1u64 << attempt.min(20))
+            .min(self.max_ms);
+        let jittered = (ceiling as f64 * random.clamp(0.0, 1.0)) as u64;
+        let floor = if err.code() == ErrorCode::RateLimited {
+            1_000
+        } else {
+            0
+        };
+        jittered
+            .max(err.retry_after_ms().unwrap_or(0))
+            .max(floor)
+            .max(self.base_ms / 2)
+    }
+}
+
+/// Keeps one client at or under `per_second` requests in any one-second window.
+#[derive(Clone, Debug, Default)]
+pub struct RateLimiter {
+    per_second: u32,
+    /// Start times of the requests in the current window, oldest first (ms).
+    window: std::collections::VecDeque<f64>,
+}
+
+/// The window's length, with a small margin for timer and clock skew between client and server.
+const WINDOW_MS: f64 = 1_000.0 + 25.0;
+
+impl RateLimiter {
+    /// `per_second` 0 disables the limiter.
+    pub fn new(per_second: u32) -> Self {
+        RateLimiter {
+            per_second,
+            window: Default::default(),
+        }
+    }
+
+    /// Reserves a slot for a request that may start at `now`: returns 0 and records it, or
+    /// returns how long to wait before asking again.
+    pub fn reserve(&mut self, now: f64) -> f64 {
+        if self.per_second == 0 {
+            return 0.0;
+        }
+        while self.window.front().is_some_and(|&t| now - t >= WINDOW_MS) {
+            self.window.pop_front();
+        }
+        if self.window.len() < self.per_second as usize {
+            self.window.push_back(now);
+            return 0.0;
+        }
+        let oldest = self.window.front().copied().unwrap_or(now);
+        (oldest + WINDOW_MS - now).max(1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ApiErrorItem;
+
+    fn qps() -> Error {
+        Error::from_response(
+            403,
+            vec![ApiErrorItem {
+                error_key: "mashery.not.authorized.over.qps".into(),
+                error_message: String::new(),
+            }],
+            None,
+        )
+    }
+
+    #[test]
+    fn retries_only_safe_methods_and_transient_errors() {
+        let p = RetryPolicy::default();
+        let e503 = Error::from_response(503, vec![], None);
+        assert!(p.should_retry("GET", 0, &e503));
+        assert!(p.should_retry("PUT", 2, &e503));
+        assert!(!p.should_retry("GET", 3, &e503));
+        assert!(
+            !p.should_retry("POST", 0, &e503),
+            "never a create or an upload"
+        );
+        assert!(!p.should_retry("GET", 0, &Error::from_response(404, vec![], None)));
+        assert!(p.should_retry("DELETE", 0, &qps()));
+        assert!(p.should_retry("GET", 0, &Error::new(ErrorCode::Network, "x")));
+        assert!(!p.should_retry("GET", 0, &Error::new(ErrorCode::Timeout, "x")));
+    }
+
+    #[test]
+    fn backoff_grows_is_jittered_and_honours_the_server() {
+        let p = RetryPolicy::default();
+        let e = Error::from_response(500, vec![], None);
+        assert_eq!(p.backoff_ms(0, &e, 1.0), 250);
+        assert_eq!(p.backoff_ms(2, &e, 1.0), 1000);
+        assert_eq!(p.backoff_ms(10, &e, 1.0), 8000);
+        assert_eq!(p.backoff_ms(2, &e, 0.0), 125, "never zero");
+        assert!(p.backoff_ms(2, &e, 0.5) < 1000);
+        assert_eq!(p.backoff_ms(0, &qps(), 0.0), 1000);
+        assert_eq!(
+            p.backoff_ms(0, &Error::from_response(503, vec![], Some(3000)), 0.1),
+            3000
+        );
+    }
+
+    #[test]
+    fn limiter_allows_n_per_sliding_second() {
+        let mut l = RateLimiter::new(4);
+        for t in [0.0, 10.0, 20.0, 30.0] {
+            assert_eq!(l.reserve(t), 0.0);
+        }
+        let wait = l.reserve(40.0);
+        assert!((wait - (WINDOW_MS - 40.0)).abs() < 1e-9);
+        assert_eq!(l.reserve(WINDOW_MS), 0.0);
+        assert!(l.reserve(WINDOW_MS + 1.0) > 0.0);
+        let mut off = RateLimiter::new(0);
+        assert!((0..100).all(|i| off.reserve(i as f64) == 0.0));
+    }
+
+    #[test]
+    fn any_window_holds_at_most_n() {
+        let mut l = RateLimiter::new(4);
+        let mut starts = Vec::new();
+        let mut now = 0.0;
+        while starts.len() < 40 {
+            let w = l.reserve(now);
+            if w == 0.0 {
+                starts.push(now);
+            } else {
+                now += w;
+            }
+        }
+        for (i, &t) in starts.iter().enumerate() {
+            assert!(starts[i..].iter().take_while(|&&u| u - t < 1000.0).count() <= 4);
+        }
+        // and it is not much slower than the limit allows: 40 requests in about 9 windows
+        assert!(now < 9.0 * WINDOW_MS + 1.0);
+    }
+}

@@ -1,0 +1,241 @@
+//! Percent-encoding and URL building. Ids are always encoded as one path segment, so an id such
+//! as `../info` or `a/b?c#d` cannot change the request path.
+
+use crate::error::Error;
+
+/// Encodes everything but the unreserved characters `A-Z a-z 0-9 - . _ ~`.
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` escapes (not `+`); `None` for a malformed escape or invalid UTF-8, as
+/// JavaScript's `decodeURIComponent` refuses them.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = |c: u8| (c as char).to_digit(16);
+            let hi = hex(*b.get(i + 1)?)?;
+            let lo = hex(*b.get(i + 2)?)?;
+            out.push((hi * 16 + lo) as u8);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Checks an id for use as a path segment: not empty, not a dot-segment (`.`/`..`, which URL
+/// parsers resolve even when encoded).
+pub fn check_id(what: &str, id: &str) -> Result<(), Error> {
+    if id.is_empty() {
+        return Err(Error::invalid_argument(format!("{what} must not be empty")));
+    }
+    if id.chars().all(|c| c == '.') && id.len() <= 2 {
+        return Err(Error::invalid_argument(format!(
+            "{what} {id:?} is not a valid id"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks an id that goes into a comma-separated list.
+pub fn check_list_id(what: &str, id: &str) -> Result<(), Error> {
+    check_id(what, id)?;
+    if id.contains(',') {
+        return Err(Error::invalid_argument(format!(
+            "{what} {id:?} must not contain a comma"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks and normalises a base URL: absolute `http(s)`, no query or fragment, no trailing `/`.
+pub fn normalize_base(base: &str) -> Result<String, Error> {
+    let b = base.trim();
+    let rest = b
+        .strip_prefix("https://")
+        .or_else(|| b.strip_prefix("http://"));
+    match rest {
+        Some(r) if !r.is_empty() && !r.starts_with('/') && !b.contains(['?', '#', ' ']) => {
+            Ok(b.trim_end_matches('/').to_string())
+        }
+        _ => Err(Error::invalid_argument(format!(
+            "baseUrl must be an absolute http(s) URL without query or fragment, not {base:?}"
+        ))),
+    }
+}
+
+/// One segment of a request path.
+#[derive(Clone, Copy, Debug)]
+pub enum Seg<'a> {
+    /// A fixed part of the path (`files`, `uploadstatus`), sent as is.
+    Lit(&'static str),
+    /// An id, percent-encoded.
+    Id(&'a str),
+    /// Several ids, each percent-encoded, joined by literal commas.
+    Ids(&'a [&'a str]),
+}
+
+/// `base` + `/library` + the segments + the query, with `api_key` last.
+pub fn build(
+    base: &str,
+    segments: &[Seg<'_>],
+    query: &[(&str, String)],
+    api_key: Option<&str>,
+) -> String {
+    let mut url = String::from(base);
+    url.push_str("/library");
+    for s in segments {
+        url.push('/');
+        match s {
+            Seg::Lit(l) => url.push_str(l),
+            Seg::Id(id) => url.push_str(&encode_component(id)),
+            Seg::Ids(ids) => {
+                let encoded: Vec<String> = ids.iter().map(|i| encode_component(i)).collect();
+                url.push_str(&encoded.join(","));
+            }
+        }
+    }
+    let mut first = true;
+    let key = api_key
+        .filter(|k| !k.is_empty())
+        .map(|k| ("api_key", k.to_string()));
+    for (k, v) in query.iter().cloned().chain(key) {
+        url.push(if first { '?' } else { '&' });
+        first = false;
+        url.push_str(k);
+        url.push('=');
+        url.push_str(&encode_component(&v));
+    }
+    url
+}
+
+/// Splits ids into groups whose comma-separated, encoded form stays within `max_chars`
+/// and `max_ids`, so no URL grows past what servers accept.
+pub fn chunk_ids<'a>(ids: &[&'a str], max_chars: usize, max_ids: usize) -> Vec<Vec<&'a str>> {
+    let mut chunks: Vec<Vec<&str>> = Vec::new();
+    let mut len = 0;
+    for id in ids {
+        let add = encode_component(id).len() + 1; // and a comma
+        match chunks.last_mut() {
+            Some(c) if c.len() < max_ids && len + add <= max_chars => {
+                c.push(id);
+                len += add;
+            }
+            _ => {
+                chunks.push(vec![id]);
+                len = add;
+            }
+        }
+    }
+    chunks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_cannot_escape_their_segment() {
+        let url = build(
+            "https://api.constantcontact.com/v2",
+            &[Seg::Lit("files"), Seg::Id("../info")],
+            &[],
+            Some("k"),
+        );
+        assert_eq!(
+            url,
+            "https://api.constantcontact.com/v2/library/files/..%2Finfo?api_key=k"
+        );
+        let url = build(
+            "http://h/v2",
+            &[Seg::Lit("folders"), Seg::Id("a/b?c#d"), Seg::Lit("files")],
+            &[("limit", "5".into())],
+            Some("k y"),
+        );
+        assert_eq!(
+            url,
+            "http://h/v2/library/folders/a%2Fb%3Fc%23d/files?limit=5&api_key=k%20y"
+        );
+        assert_eq!(
+            build(
+                "http://h/v2",
+                &[Seg::Lit("files"), Seg::Id("%2F")],
+                &[],
+                None
+            ),
+            "http://h/v2/library/files/%252F"
+        );
+        let ids = ["1", "a b", "x/y"];
+        assert_eq!(
+            build(
+                "http://h/v2",
+                &[Seg::Lit("files"), Seg::Ids(&ids)],
+                &[],
+                None
+            ),
+            "http://h/v2/library/files/1,a%20b,x%2Fy"
+        );
+        for bad in ["", ".", ".."] {
+            assert!(check_id("fileId", bad).is_err(), "{bad:?}");
+        }
+        assert!(check_id("fileId", "...").is_ok());
+        assert!(check_list_id("fileId", "1,2").is_err());
+        assert_eq!(encode_component("Café #1"), "Caf%C3%A9%20%231");
+    }
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(
+            normalize_base("http://127.0.0.1:8080/v2/").unwrap(),
+            "http://127.0.0.1:8080/v2"
+        );
+        for bad in [
+            "/v2",
+            "ftp://x",
+            "http://",
+            "https://x/v2?a=1",
+            "http:///x",
+            "x",
+        ] {
+            assert!(normalize_base(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn decoding_agrees_with_decode_uri_component() {
+        assert_eq!(percent_decode("a%2Fb+c").as_deref(), Some("a/b+c"));
+        assert_eq!(percent_decode("%"), None);
+        assert_eq!(percent_decode("%zz"), None);
+        assert_eq!(percent_decode("%FF"), None);
+        assert_eq!(percent_decode("%C3%A9").as_deref(), Some("é"));
+    }
+
+    #[test]
+    fn long_id_lists_are_split() {
+        let ids: Vec<String> = (0..500).map(|i| format!("{}", 100_000 + i)).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let chunks = chunk_ids(&refs, 1500, 100);
+        assert_eq!(chunks.iter().map(Vec::len).sum::<usize>(), 500);
+        assert!(
+            chunks
+                .iter()
+                .all(|c| c.len() <= 100 && c.join(",").len() <= 1500)
+        );
+        assert_eq!(chunks.concat(), refs);
+        assert_eq!(chunk_ids(&["1"], 10, 10), vec![vec!["1"]]);
+    }
+}
