@@ -16,10 +16,20 @@
 #![deny(missing_docs)]
 
 pub mod api;
+pub mod client;
 mod error;
 pub mod models;
 pub mod pagination;
 pub mod policy;
 pub mod url;
+
+#[cfg(target_arch = "wasm32")]
+mod exec;
+#[cfg(target_arch = "wasm32")]
+pub mod js;
+#[cfg(target_arch = "wasm32")]
+mod ops;
+#[cfg(target_arch = "wasm32")]
+mod transport;
 
 pub use error::{ApiErrorItem, Error, ErrorCode, REDACTED, Redactor};

@@ -34,6 +34,7 @@ pub struct LibraryFile {
     #[tsify(optional)]
     pub folder: Option<String>,
     /// Id of the folder the file is in; `null` for a file in no folder.
+    #[tsify(type = "string | null")]
     pub folder_id: Option<String>,
     /// Height in pixels (0 for documents).
     pub height: u64,

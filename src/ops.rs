@@ -1,0 +1,333 @@
+//! Every operation over validated JavaScript values, shared by the JavaScript face and the
+//! Rust API: one place for reading before a partial update, splitting long id lists, learning
+//! the upload limit and waiting for an upload.
+
+use crate::api::{
+    self, Expect,
+    files::FileUpdate,
+    uploads::{UploadRequest, WaitStep},
+};
+use crate::error::{Error, ErrorCode};
+use crate::exec::{CallCtx, Inner};
+use crate::models::FileStatus;
+use crate::transport::{self, AbortScope};
+use js_sys::{Array, Reflect};
+use wasm_bindgen::JsValue;
+
+fn field(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+impl Inner {
+    /// Runs a call that answers JSON of `kind`; the validated, normalised value.
+    pub async fn get_json(
+        &self,
+        call: &api::Call,
+        kind: &str,
+        ctx: &CallCtx,
+    ) -> Result<JsValue, Error> {
+        let reply = self.run(call, ctx).await?;
+        self.check(kind, &reply.value)
+    }
+
+    /// Runs a call whose answer is not needed.
+    pub async fn exec(&self, call: &api::Call, ctx: &CallCtx) -> Result<(), Error> {
+        self.run(call, ctx).await.map(|_| ())
+    }
+
+    pub async fn info(&self, ctx: &CallCtx) -> Result<JsValue, Error> {
+        let v = self
+            .get_json(&api::info::get(&self.target), "info", ctx)
+            .await?;
+        if let Some(limit) = field(&v, "max_upload_size_limit").as_f64() {
+            self.max_upload_learned.set(Some(limit as u64));
+        }
+        Ok(v)
+    }
+
+    pub async fn folder(&self, id: &str, ctx: &CallCtx) -> Result<JsValue, Error> {
+        self.get_json(&api::folders::get(&self.target, id)?, "folder", ctx)
+            .await
+    }
+
+    pub async fn create_folder(
+        &self,
+        name: &str,
+        parent: Option<&str>,
+        ctx: &CallCtx,
+    ) -> Result<JsValue, Error> {
+        self.get_json(
+            &api::folders::create(&self.target, name, parent)?,
+            "folder",
+            ctx,
+        )
+        .await
+    }
+
+    /// `name: None` reads the folder first, since the API requires a name.
+    pub async fn update_folder(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        parent: Option<&str>,
+        payload: bool,
+        ctx: &CallCtx,
+    ) -> Result<Option<JsValue>, Error> {
+        if name.is_none() && parent.is_none() {
+            return Err(Error::invalid_argument(
+                "updateFolder needs a name or a parentId to change",
+            ));
+        }
+        if let Some(n) = name {
+            api::folders::check_name(n)?;
+        }
+        let current;
+        let name = match name {
+            Some(n) => n,
+            None => {
+                api::folders::update(&self.target, id, "placeholder", parent, payload)?; // check the arguments before reading
+                current = field(&self.folder(id, ctx).await?, "name")
+                    .as_string()
+                    .unwrap_or_default();
+                &current
+            }
+        };
+        let call = api::folders::update(&self.target, id, name, parent, payload)?;
+        self.optional_payload(&call, "folder", ctx).await
+    }
+
+    async fn optional_payload(
+        &self,
+        call: &api::Call,
+        kind: &str,
+        ctx: &CallCtx,
+    ) -> Result<Option<JsValue>, Error> {
+        if call.expect == Expect::Json {
+            self.get_json(call, kind, ctx).await.map(Some)
+        } else {
+            self.exec(call, ctx).await.map(|_| None)
+        }
+    }
+
+    pub async fn delete_folder(&self, id: &str, ctx: &CallCtx) -> Result<(), Error> {
+        self.exec(&api::folders::delete(&self.target, id)?, ctx)
+            .await
+    }
+
+    pub async fn file(&self, id: &str, ctx: &CallCtx) -> Result<JsValue, Error> {
+        self.get_json(&api::files::get(&self.target, id)?, "file", ctx)
+            .await
+    }
+
+    /// `description: None` reads the file first, since the API requires a description.
+    pub async fn update_file(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        description: Option<&str>,
+        folder: Option<&str>,
+        payload: bool,
+        ctx: &CallCtx,
+    ) -> Result<Option<JsValue>, Error> {
+        if name.is_none() && description.is_none() && folder.is_none() {
+            return Err(Error::invalid_argument(
+                "updateFile needs a name, a description or a folderId to change",
+            ));
+        }
+        let probe = FileUpdate {
+            name,
+            description: description.unwrap_or(""),
+            folder_id: folder,
+        };
+        api::files::update(&self.target, id, &probe, payload)?; // check everything before sending anything
+        let current;
+        let description = match description {
+            Some(d) => d,
+            None => {
+                current = field(&self.file(id, ctx).await?, "description")
+                    .as_string()
+                    .unwrap_or_default();
+                &current
+            }
+        };
+        let call = api::files::update(
+            &self.target,
+            id,
+            &FileUpdate {
+                description,
+                ..probe
+            },
+            payload,
+        )?;
+        self.optional_payload(&call, "file", ctx).await
+    }
+
+    pub async fn delete_files(&self, ids: &[String], ctx: &CallCtx) -> Result<(), Error> {
+        for call in api::files::delete(&self.target, ids)? {
+            self.exec(&call, ctx).await?;
+        }
+        Ok(())
+    }
+
+    /// Runs each call and joins the arrays they answer.
+    async fn concat(
+        &self,
+        calls: Vec<api::Call>,
+        kind: &str,
+        ctx: &CallCtx,
+    ) -> Result<JsValue, Error> {
+        let all = Array::new();
+        for call in calls {
+            let part: Array = self.get_json(&call, kind, ctx).await?.into();
+            for v in part.iter() {
+                all.push(&v);
+            }
+        }
+        Ok(all.into())
+    }
+
+    pub async fn move_files(
+        &self,
+        folder: &str,
+        ids: &[String],
+        ctx: &CallCtx,
+    ) -> Result<JsValue, Error> {
+        let calls = api::files::move_to(&self.target, folder, ids)?;
+        self.concat(calls, "moveResults", ctx).await
+    }
+
+    pub async fn upload_status(&self, ids: &[String], ctx: &CallCtx) -> Result<JsValue, Error> {
+        let calls = api::uploads::status(&self.target, ids)?;
+        self.concat(calls, "uploadStatuses", ctx).await
+    }
+
+    pub async fn empty_trash(&self, ctx: &CallCtx) -> Result<(), Error> {
+        self.exec(&api::trash::empty(&self.target), ctx).await
+    }
+
+    /// Uploads `data` (a Blob, an ArrayBuffer or a typed array); the new file's id.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn upload(
+        &self,
+        data: &JsValue,
+        file_name: &str,
+        file_type: Option<&str>,
+        folder: Option<&str>,
+        description: Option<&str>,
+        source: Option<&str>,
+        on_progress: &JsValue,
+        ctx: &CallCtx,
+    ) -> Result<String, Error> {
+        let blob = transport::to_blob(data, "");
+        if blob.is_undefined() {
+            return Err(Error::invalid_argument(
+                "data must be a Blob, an ArrayBuffer or a Uint8Array",
+            ));
+        }
+        let mime = transport::blob_type(data);
+        let size = transport::blob_size(&blob) as u64;
+        let request = UploadRequest {
+            file_name,
+            file_type,
+            folder_id: folder,
+            description,
+            source,
+            mime: Some(mime.as_str()).filter(|m| !m.is_empty()),
+            size,
+        };
+        let form = api::uploads::check(&request, self.max_upload_bytes())?;
+        let fields = [
+            ("file_name", form.file_name.as_str()),
+            ("folder_id", form.folder_id.as_str()),
+            ("description", form.description.as_str()),
+            ("source", form.source.as_str()),
+            ("file_type", form.file_type.as_str()),
+        ];
+        let total = size as f64;
+        transport::progress(on_progress, 0.0, total);
+        let reply = self
+            .run_upload(
+                &api::uploads::upload_url(&self.target),
+                &fields,
+                &blob,
+                file_name,
+                on_progress,
+                ctx,
+            )
+            .await?;
+        transport::progress(on_progress, total, total);
+        api::uploads::new_file_id(reply.id.as_deref(), reply.location.as_deref()).ok_or_else(|| {
+            Error::decode("the upload answer has neither an Id nor a Location header")
+        })
+    }
+
+    /// Polls the upload status until `Active`.
+    pub async fn wait_for_upload(
+        &self,
+        id: &str,
+        interval_ms: u64,
+        timeout_ms: u64,
+        signal: &JsValue,
+    ) -> Result<JsValue, Error> {
+        crate::url::check_list_id("fileId", id)?;
+        let scope = AbortScope::new(signal, timeout_ms as f64);
+        let out = self.poll(id, interval_ms, timeout_ms, &scope).await;
+        scope.dispose();
+        out
+    }
+
+    async fn poll(
+        &self,
+        id: &str,
+        interval_ms: u64,
+        timeout_ms: u64,
+        scope: &AbortScope,
+    ) -> Result<JsValue, Error> {
+        let ids = [id.to_string()];
+        loop {
+            let ctx = CallCtx {
+                signal: scope.signal().into(),
+                timeout_ms: None,
+            };
+            let statuses: Array = match self.upload_status(&ids, &ctx).await {
+                Ok(v) => v.into(),
+                Err(e) => return Err(self.wait_stopped(scope, timeout_ms).unwrap_or(e)),
+            };
+            let mine = statuses
+                .iter()
+                .find(|s| field(s, "file_id").as_string().as_deref() == Some(id));
+            let status = mine.as_ref().map(|s| {
+                FileStatus::from_wire(&field(s, "status").as_string().unwrap_or_default())
+            });
+            match api::uploads::wait_step(status.as_ref()) {
+                WaitStep::Done => return mine.ok_or_else(|| Error::decode("no status")),
+                WaitStep::Failed(why) => {
+                    return Err(Error::new(
+                        ErrorCode::UploadFailed,
+                        format!("Upload {id:?} failed: {why}"),
+                    ));
+                }
+                WaitStep::Again => {
+                    transport::sleep(interval_ms as f64, scope).await;
+                    if let Some(e) = self.wait_stopped(scope, timeout_ms) {
+                        return Err(e);
+                    }
+                }
+            }
+        }
+    }
+
+    fn wait_stopped(&self, scope: &AbortScope, timeout_ms: u64) -> Option<Error> {
+        match scope.why() {
+            0 => None,
+            1 => Some(Error::new(
+                ErrorCode::Aborted,
+                "Waiting for the upload was aborted",
+            )),
+            _ => Some(Error::new(
+                ErrorCode::Timeout,
+                format!("The upload did not become Active within {timeout_ms} ms"),
+            )),
+        }
+    }
+}
