@@ -144,3 +144,359 @@ mod tests {
         assert!(parsed.is_err(), "a misspelt option is refused");
     }
 }
+
+#[cfg(target_arch = "wasm32")]
+pub use rust_api::*;
+
+/// The Rust API (on `wasm32`, over the global `fetch`): the same operations as the JavaScript
+/// face, returning Rust structs.
+#[cfg(target_arch = "wasm32")]
+mod rust_api {
+    use super::{ClientOptions, Settings};
+    use crate::api::{files::ListFiles, folders::ListFolders, trash::ListTrash};
+    use crate::error::Error;
+    use crate::exec::{CallCtx, Inner};
+    use crate::models::*;
+    use crate::pagination::CursorGuard;
+    use crate::policy::RateLimiter;
+    use serde::de::DeserializeOwned;
+    use std::cell::{Cell, RefCell};
+    use std::collections::VecDeque;
+    use std::rc::Rc;
+    use wasm_bindgen::JsValue;
+
+    fn decode<T: DeserializeOwned>(v: JsValue) -> Result<T, Error> {
+        serde_wasm_bindgen::from_value(v).map_err(|e| Error::decode(e.to_string()))
+    }
+
+    /// A MyLibrary client for Rust code running in a JavaScript runtime (a browser, a Worker,
+    /// Node, Deno).
+    ///
+    /// ```ignore
+    /// use ctct_mylibrary::client::{Client, ClientOptions};
+    /// let client = Client::new(ClientOptions {
+    ///     api_key: Some("key".into()),
+    ///     access_token: Some("token".into()),
+    ///     ..Default::default()
+    /// })?;
+    /// let info = client.info().await?;
+    /// println!("{} files", info.usage_summary.file_count);
+    /// ```
+    #[derive(Clone)]
+    pub struct Client {
+        inner: Rc<Inner>,
+        ctx: CallCtx,
+    }
+
+    impl Client {
+        /// A client with these options (`fetch` is ignored here: the global fetch is used).
+        pub fn new(options: ClientOptions) -> Result<Client, Error> {
+            let s = Settings::from_options(options)?;
+            let inner = Inner {
+                secrets: RefCell::new(s.target.api_key.iter().cloned().collect()),
+                target: s.target,
+                token: RefCell::new(None),
+                timeout_ms: s.timeout_ms,
+                retry: s.retry,
+                limiter: RefCell::new(RateLimiter::new(s.requests_per_second)),
+                fetch: JsValue::UNDEFINED,
+                max_upload_configured: s.max_upload_bytes,
+                max_upload_learned: Cell::new(None),
+            };
+            inner.set_token(s.access_token);
+            Ok(Client {
+                inner: Rc::new(inner),
+                ctx: CallCtx::default(),
+            })
+        }
+
+        /// The same client with a time budget (ms, retries included; 0: none) for its calls.
+        pub fn with_timeout(&self, timeout_ms: u64) -> Client {
+            Client {
+                inner: self.inner.clone(),
+                ctx: CallCtx {
+                    timeout_ms: Some(timeout_ms),
+                    ..self.ctx.clone()
+                },
+            }
+        }
+
+        /// The same client with an `AbortSignal` for its calls.
+        pub fn with_signal(&self, signal: web_sys::AbortSignal) -> Client {
+            Client {
+                inner: self.inner.clone(),
+                ctx: CallCtx {
+                    signal: signal.into(),
+                    ..self.ctx.clone()
+                },
+            }
+        }
+
+        /// Replaces the access token (a refreshed OAuth token).
+        pub fn set_access_token(&self, token: &str) {
+            self.inner.set_token(Some(token.to_string()));
+        }
+
+        /// The library's limits and usage.
+        pub async fn info(&self) -> Result<LibraryInfo, Error> {
+            decode(self.inner.info(&self.ctx).await?)
+        }
+
+        /// One page of top-level folders.
+        pub async fn list_folders(&self, options: &ListFolders) -> Result<FolderPage, Error> {
+            decode(self.inner.list_folders(options, &self.ctx).await?)
+        }
+
+        /// Every top-level folder, page after page.
+        pub fn folders(&self, options: ListFolders) -> Items<Folder> {
+            Items::new(self.clone(), Walk::Folders(options))
+        }
+
+        /// One folder with its sub-folders.
+        pub async fn folder(&self, folder_id: &str) -> Result<Folder, Error> {
+            decode(self.inner.folder(folder_id, &self.ctx).await?)
+        }
+
+        /// Creates a folder (never retried automatically).
+        pub async fn create_folder(
+            &self,
+            name: &str,
+            parent_id: Option<&str>,
+        ) -> Result<Folder, Error> {
+            decode(self.inner.create_folder(name, parent_id, &self.ctx).await?)
+        }
+
+        /// Renames or moves a folder; a missing name is read from the folder first.
+        pub async fn update_folder(
+            &self,
+            folder_id: &str,
+            name: Option<&str>,
+            parent_id: Option<&str>,
+        ) -> Result<Folder, Error> {
+            let v = self
+                .inner
+                .update_folder(folder_id, name, parent_id, true, &self.ctx)
+                .await?;
+            decode(v.unwrap_or(JsValue::UNDEFINED))
+        }
+
+        /// Deletes a folder; its files go to the trash.
+        pub async fn delete_folder(&self, folder_id: &str) -> Result<(), Error> {
+            self.inner.delete_folder(folder_id, &self.ctx).await
+        }
+
+        /// One page of files.
+        pub async fn list_files(&self, options: &ListFiles) -> Result<FilePage, Error> {
+            decode(self.inner.list_files(options, &self.ctx).await?)
+        }
+
+        /// Every file, page after page.
+        pub fn files(&self, options: ListFiles) -> Items<LibraryFile> {
+            Items::new(self.clone(), Walk::Files(options))
+        }
+
+        /// One file.
+        pub async fn file(&self, file_id: &str) -> Result<LibraryFile, Error> {
+            decode(self.inner.file(file_id, &self.ctx).await?)
+        }
+
+        /// Changes a file's name, description or folder; a missing description is read first.
+        pub async fn update_file(
+            &self,
+            file_id: &str,
+            name: Option<&str>,
+            description: Option<&str>,
+            folder_id: Option<&str>,
+        ) -> Result<LibraryFile, Error> {
+            let v = self
+                .inner
+                .update_file(file_id, name, description, folder_id, true, &self.ctx)
+                .await?;
+            decode(v.unwrap_or(JsValue::UNDEFINED))
+        }
+
+        /// Moves files to the trash.
+        pub async fn delete_files(&self, file_ids: &[String]) -> Result<(), Error> {
+            self.inner.delete_files(file_ids, &self.ctx).await
+        }
+
+        /// Moves files into a folder (`"0"`: to no folder).
+        pub async fn move_files(
+            &self,
+            folder_id: &str,
+            file_ids: &[String],
+        ) -> Result<Vec<MoveResult>, Error> {
+            decode(
+                self.inner
+                    .move_files(folder_id, file_ids, &self.ctx)
+                    .await?,
+            )
+        }
+
+        /// One page of the trash.
+        pub async fn list_trash(&self, options: &ListTrash) -> Result<FilePage, Error> {
+            decode(self.inner.list_trash(options, &self.ctx).await?)
+        }
+
+        /// Every file in the trash, page after page.
+        pub fn trash(&self, options: ListTrash) -> Items<LibraryFile> {
+            Items::new(self.clone(), Walk::Trash(options))
+        }
+
+        /// Deletes every file in the trash for good.
+        pub async fn empty_trash(&self) -> Result<(), Error> {
+            self.inner.empty_trash(&self.ctx).await
+        }
+
+        /// Uploads bytes (never retried automatically); the new file's id.
+        pub async fn upload(
+            &self,
+            data: &[u8],
+            file_name: &str,
+            file_type: Option<&str>,
+            folder_id: Option<&str>,
+            description: Option<&str>,
+        ) -> Result<String, Error> {
+            let bytes: JsValue = js_sys::Uint8Array::from(data).into();
+            self.inner
+                .upload(
+                    &bytes,
+                    file_name,
+                    file_type,
+                    folder_id,
+                    description,
+                    None,
+                    &JsValue::UNDEFINED,
+                    &self.ctx,
+                )
+                .await
+        }
+
+        /// Upload status of files (unknown ids are left out).
+        pub async fn upload_status(&self, file_ids: &[String]) -> Result<Vec<UploadStatus>, Error> {
+            decode(self.inner.upload_status(file_ids, &self.ctx).await?)
+        }
+
+        /// Waits until an upload is `Active` (`UploadFailed` on `VirusFound`, `Failed`,
+        /// `Deleted` or an unknown id; `Timeout` after `timeout_ms`).
+        pub async fn wait_for_upload(
+            &self,
+            file_id: &str,
+            interval_ms: u64,
+            timeout_ms: u64,
+        ) -> Result<UploadStatus, Error> {
+            decode(
+                self.inner
+                    .wait_for_upload(file_id, interval_ms.max(50), timeout_ms, &self.ctx.signal)
+                    .await?,
+            )
+        }
+    }
+
+    enum Walk {
+        Folders(ListFolders),
+        Files(ListFiles),
+        Trash(ListTrash),
+    }
+
+    /// Every item of a list, fetched a page at a time as `next` is awaited. Stops with a
+    /// `Decode` error if the server repeats a page cursor.
+    pub struct Items<T> {
+        client: Client,
+        walk: Walk,
+        buffer: VecDeque<T>,
+        guard: CursorGuard,
+        cursor: Option<String>,
+        /// An error to report once the items already fetched have been yielded.
+        pending: Option<Error>,
+    }
+
+    impl<T: DeserializeOwned> Items<T> {
+        fn new(client: Client, walk: Walk) -> Self {
+            Items {
+                client,
+                walk,
+                buffer: VecDeque::new(),
+                guard: CursorGuard::new(),
+                cursor: None,
+                pending: None,
+            }
+        }
+
+        /// The next item; `None` after the last one.
+        pub async fn next(&mut self) -> Option<Result<T, Error>> {
+            loop {
+                if let Some(item) = self.buffer.pop_front() {
+                    return Some(Ok(item));
+                }
+                if let Some(e) = self.pending.take() {
+                    return Some(Err(e));
+                }
+                if self.guard.is_done() {
+                    return None;
+                }
+                if let Err(e) = self.fetch().await {
+                    return Some(Err(e));
+                }
+            }
+        }
+
+        async fn fetch(&mut self) -> Result<(), Error> {
+            let (inner, ctx, cursor) = (&self.client.inner, &self.client.ctx, self.cursor.take());
+            let value = match &self.walk {
+                Walk::Folders(o) => {
+                    inner
+                        .list_folders(
+                            &ListFolders {
+                                next: cursor.or(o.next.clone()),
+                                ..o.clone()
+                            },
+                            ctx,
+                        )
+                        .await
+                }
+                Walk::Files(o) => {
+                    inner
+                        .list_files(
+                            &ListFiles {
+                                next: cursor.or(o.next.clone()),
+                                ..o.clone()
+                            },
+                            ctx,
+                        )
+                        .await
+                }
+                Walk::Trash(o) => {
+                    inner
+                        .list_trash(
+                            &ListTrash {
+                                next: cursor.or(o.next.clone()),
+                                ..o.clone()
+                            },
+                            ctx,
+                        )
+                        .await
+                }
+            };
+            let value = match value {
+                Ok(v) => v,
+                Err(e) => {
+                    self.guard.advance(None).ok();
+                    return Err(e);
+                }
+            };
+            let next = js_sys::Reflect::get(&value, &JsValue::from_str("next"))
+                .ok()
+                .and_then(|v| v.as_string());
+            let results = js_sys::Reflect::get(&value, &JsValue::from_str("results"))
+                .unwrap_or(JsValue::UNDEFINED);
+            let items: Vec<T> = decode(results)?;
+            self.buffer.extend(items);
+            match self.guard.advance(next.as_deref()) {
+                Ok(cursor) => self.cursor = cursor,
+                Err(e) => self.pending = Some(e),
+            }
+            Ok(())
+        }
+    }
+}

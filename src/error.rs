@@ -171,7 +171,7 @@ impl Error {
     }
 
     /// Replaces every secret in the message and the API's messages.
-    pub(crate) fn redacted(mut self, r: &Redactor) -> Self {
+    pub fn redacted(mut self, r: &Redactor) -> Self {
         self.message = r.apply(&self.message);
         for e in &mut self.errors {
             e.error_message = r.apply(&e.error_message);

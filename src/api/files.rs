@@ -132,7 +132,7 @@ pub fn update(
     ))
 }
 
-pub(crate) fn check_ids<'a>(ids: &'a [String]) -> Result<Vec<&'a str>, Error> {
+pub(crate) fn check_ids(ids: &[String]) -> Result<Vec<&str>, Error> {
     if ids.is_empty() {
         return Err(Error::invalid_argument(
             "fileIds must name at least one file",

@@ -4,7 +4,7 @@
 
 use crate::api::{files::ListFiles, folders::ListFolders, trash::ListTrash};
 use crate::client::{ClientOptions, Settings};
-use crate::error::{Error, ErrorCode};
+use crate::error::Error;
 use crate::exec::{CallCtx, Inner};
 use crate::policy::RateLimiter;
 use crate::transport;
@@ -65,7 +65,7 @@ export interface UploadResult {
 "#;
 
 /// Options of `createFolder`.
-#[derive(Debug, Deserialize, Tsify)]
+#[derive(Debug, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewFolder {
     /// The name: 1–40 ISO-8859-1 characters, unique among its siblings.
@@ -76,7 +76,7 @@ pub struct NewFolder {
 }
 
 /// Changes of `updateFolder`; a missing name is read from the folder first.
-#[derive(Debug, Deserialize, Tsify)]
+#[derive(Debug, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FolderChanges {
     /// A new name.
@@ -88,7 +88,7 @@ pub struct FolderChanges {
 }
 
 /// Changes of `updateFile`; a missing description is read from the file first.
-#[derive(Debug, Deserialize, Tsify)]
+#[derive(Debug, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FileChanges {
     /// A new name (at most 80 characters).
@@ -210,32 +210,6 @@ fn ids_arg(v: &JsValue) -> Result<Vec<String>, Error> {
                 .ok_or_else(|| bad("fileIds must hold strings only"))
         })
         .collect()
-}
-
-impl Default for NewFolder {
-    fn default() -> Self {
-        NewFolder {
-            name: String::new(),
-            parent_id: None,
-        }
-    }
-}
-impl Default for FolderChanges {
-    fn default() -> Self {
-        FolderChanges {
-            name: None,
-            parent_id: None,
-        }
-    }
-}
-impl Default for FileChanges {
-    fn default() -> Self {
-        FileChanges {
-            name: None,
-            description: None,
-            folder_id: None,
-        }
-    }
 }
 
 /// A client of the MyLibrary API. Works in browsers, Node, Deno and workerd with no init call.
@@ -752,9 +726,4 @@ impl Inner {
             max_upload_learned: Cell::new(None),
         }
     }
-}
-
-#[allow(dead_code)]
-fn _code_names_are_stable(c: ErrorCode) -> &'static str {
-    c.as_str()
 }
