@@ -210,6 +210,7 @@ impl Inner {
                 scope,
             )
             .await;
+            self.limiter.borrow_mut().complete(transport::now());
             match self.classify(read, scope, budget) {
                 Ok(r) => return Ok(r),
                 Err(e) if self.retry.should_retry(call.method, attempt, &e) => {
@@ -252,6 +253,7 @@ impl Inner {
                 &scope,
             )
             .await;
+            self.limiter.borrow_mut().complete(transport::now());
             self.classify(read, &scope, budget)
         }
         .await;

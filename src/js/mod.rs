@@ -181,19 +181,69 @@ fn call_ctx(options: &JsValue) -> Result<CallCtx, Error> {
     })
 }
 
-/// Deserialises a typed options object; any mismatch is INVALID_ARGUMENT.
+/// The keys an options object may have (serde-wasm-bindgen reads only the fields it knows,
+/// so `deny_unknown_fields` alone never sees a misspelt option).
+trait Keys {
+    const KEYS: &'static [&'static str];
+}
+impl Keys for ListFolders {
+    const KEYS: &'static [&'static str] = &["limit", "sortBy", "next"];
+}
+impl Keys for ListFiles {
+    const KEYS: &'static [&'static str] =
+        &["folderId", "limit", "sortBy", "source", "type", "next"];
+}
+impl Keys for ListTrash {
+    const KEYS: &'static [&'static str] = &["limit", "sortBy", "type", "next"];
+}
+impl Keys for ClientOptions {
+    const KEYS: &'static [&'static str] = &[
+        "apiKey",
+        "accessToken",
+        "baseUrl",
+        "timeoutMs",
+        "retries",
+        "requestsPerSecond",
+        "maxUploadBytes",
+        "fetch",
+    ];
+}
+impl Keys for NewFolder {
+    const KEYS: &'static [&'static str] = &["name", "parentId"];
+}
+impl Keys for FolderChanges {
+    const KEYS: &'static [&'static str] = &["name", "parentId"];
+}
+impl Keys for FileChanges {
+    const KEYS: &'static [&'static str] = &["name", "description", "folderId"];
+}
+
+/// Deserialises a typed options object (through `Ts<T>`); an unknown key or a wrong value is
+/// INVALID_ARGUMENT.
 fn params<T>(v: &JsValue, what: &str) -> Result<T, Error>
 where
-    T: Tsify + for<'de> Deserialize<'de> + Default,
+    T: Tsify + Keys + for<'de> Deserialize<'de> + Default,
     <T as Tsify>::JsType: Clone,
 {
     if v.is_undefined() || v.is_null() {
         return Ok(T::default());
     }
     object_arg(v, what)?;
-    Ts::<T>::new_unchecked(v.clone())
-        .to_rust()
-        .map_err(|e| bad(format!("{what}: {e}")))
+    for key in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !T::KEYS.contains(&key.as_str()) {
+            return Err(bad(format!(
+                "{what} has an unknown option \"{key}\"; known: {}",
+                T::KEYS.join(", ")
+            )));
+        }
+    }
+    Ts::<T>::new_unchecked(v.clone()).to_rust().map_err(|e| {
+        // tsify's message names the Rust type; keep serde's explanation only.
+        let text = e.to_string();
+        let detail = text.rsplit("Error: ").next().unwrap_or(&text).to_string();
+        bad(format!("{what}: {detail}"))
+    })
 }
 
 fn ids_arg(v: &JsValue) -> Result<Vec<String>, Error> {
