@@ -1,0 +1,68 @@
+// Uses every method of the package; must compile under `tsc --strict`.
+import {
+  MyLibraryClient, MyLibraryError,
+  type Folder, type LibraryFile, type FilePage, type FolderPage, type LibraryInfo, type UploadStatus, type MoveResult,
+  type ErrorCode, type FileSortBy, type FileStatus,
+} from "ctct-mylibrary";
+
+async function everything(signal: AbortSignal): Promise<void> {
+  const client = new MyLibraryClient({ apiKey: "k", accessToken: "t", timeoutMs: 10_000, retries: 2, requestsPerSecond: 4, maxUploadBytes: 1 << 20 });
+  const proxied = new MyLibraryClient({ baseUrl: "https://edge.example.com/v2", fetch: (r: Request) => fetch(r) });
+  client.setAccessToken("refreshed");
+
+  const info: LibraryInfo = await client.getInfo({ signal, timeoutMs: 5000 });
+  const used: number = info.usage_summary.total_bytes_used;
+
+  const folders: FolderPage = await client.listFolders({ limit: 10, sortBy: "NAME_DESC" });
+  const next: string | undefined = folders.next;
+  for await (const f of client.folders({ sortBy: "CREATED_DATE" })) {
+    const kids: Folder[] = f.children;
+    const parent: string = f.parent_id;
+    void kids, parent;
+  }
+  const folder: Folder = await client.getFolder("-4");
+  const created: Folder = await client.createFolder({ name: "New", parentId: folder.id });
+  const updated: Folder | undefined = await client.updateFolder(created.id, { name: "Renamed" }, { includePayload: true });
+  await client.updateFolder(created.id, { parentId: "0" }, { includePayload: false, signal });
+  await client.deleteFolder(created.id);
+
+  const page: FilePage = await client.listFiles({ folderId: "-1", limit: 1000, sortBy: "DIMENSION_DESC", source: "ALL", type: "IMAGES", next });
+  for await (const file of client.files({ type: "DOCUMENTS" }, { signal })) {
+    const t: string = file.file_type;
+    const folderId: string | null = file.folder_id;
+    const thumbWidth: number | undefined = file.thumbnail?.width;
+    void t, folderId, thumbWidth;
+  }
+  const file: LibraryFile = await client.getFile(page.results[0]!.id);
+  const status: FileStatus | (string & {}) = file.status;
+  if (status === "Active") { /* narrows on the known values */ }
+  const changed: LibraryFile | undefined = await client.updateFile(file.id, { description: "d", name: "n.png", folderId: "0" });
+  await client.deleteFiles(file.id);
+  await client.deleteFiles([file.id, "2"]);
+  const moved: MoveResult[] = await client.moveFiles("-1", ["1", "2"]);
+  const trash: FilePage = await client.listTrash({ sortBy: "SIZE", type: "ALL" });
+  for await (const t of client.trash()) void t;
+  await client.emptyTrash();
+
+  const blob = new Blob([new Uint8Array([1, 2, 3])], { type: "image/png" });
+  const { fileId } = await client.uploadFile({ data: blob, fileName: "a.png" }, { onProgress: (sent: number, total: number) => void (sent / total) });
+  await client.uploadFile({ data: new Uint8Array(3), fileName: "b.jpg", fileType: "JPG", folderId: "-1", description: "x", source: "MyComputer" });
+  await client.uploadFile({ data: new ArrayBuffer(3), fileName: "c.pdf" });
+  const statuses: UploadStatus[] = await client.getUploadStatus([fileId]);
+  const done: UploadStatus = await client.waitForUpload(fileId, { intervalMs: 500, timeoutMs: 60_000, signal });
+
+  try {
+    await client.getFile("x");
+  } catch (e) {
+    if (e instanceof MyLibraryError) {
+      const code: ErrorCode = e.code;
+      const httpStatus: number = e.status;
+      const keys: string[] = e.errors.map((x) => x.error_key);
+      const wait: number | undefined = e.retryAfterMs;
+      void code, httpStatus, keys, wait;
+    }
+  }
+  const sort: FileSortBy = "SIZE_DESC";
+  void used, updated, changed, moved, trash, statuses, done, proxied, sort;
+}
+void everything;

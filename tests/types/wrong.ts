@@ -1,0 +1,13 @@
+// Each line below must be a type error; the test checks every one is reported.
+import { MyLibraryClient } from "ctct-mylibrary";
+const client = new MyLibraryClient({ apiKey: "k", accessToken: "t" });
+client.listFiles({ limt: 5 }); // @expect-error unknown option
+client.listFiles({ sortBy: "ADDED_DATE" }); // @expect-error alias is not a request value
+client.listFiles({ type: "images" }); // @expect-error wrong case
+client.listTrash({ source: "ALL" }); // @expect-error no source filter on trash
+client.createFolder({ parentId: "-1" }); // @expect-error name is required
+client.getFile(42); // @expect-error ids are strings
+client.moveFiles("-1", "9"); // @expect-error moveFiles takes an array
+new MyLibraryClient({ apiKey: "k", acessToken: "t" }); // @expect-error misspelt option
+client.getInfo().then((i) => i.usage_summary.nope); // @expect-error no such field
+client.uploadFile({ data: "text", fileName: "a.png" }); // @expect-error data is bytes
