@@ -33,3 +33,13 @@ mod ops;
 mod transport;
 
 pub use error::{ApiErrorItem, Error, ErrorCode, REDACTED, Redactor};
+
+/// Test hooks (not part of the API).
+#[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
+pub mod __test {
+    /// The JavaScript validator: `{ ok: value }` or `{ error }`.
+    pub fn validate(kind: &str, value: &wasm_bindgen::JsValue) -> wasm_bindgen::JsValue {
+        crate::transport::validate(kind, value)
+    }
+}

@@ -1,5 +1,6 @@
 //! Decoding of the seed examples (verbatim API output) and of every variant the reference
 //! records, through the Rust decoder.
+#![cfg(not(target_arch = "wasm32"))]
 
 use ctct_mylibrary::models::*;
 use serde_json::json;
@@ -221,5 +222,13 @@ fn wrong_shapes_are_refused() {
     assert!(serde_json::from_value::<FilePage>(json!({ "results": {} })).is_err());
     assert!(serde_json::from_value::<FilePage>(json!({ "meta": {} })).is_err());
     assert!(serde_json::from_value::<FilePage>(json!([])).is_err());
+    assert!(
+        serde_json::from_value::<FilePage>(json!({ "meta": [], "results": [] })).is_err(),
+        "an array is not an object"
+    );
+    assert!(
+        serde_json::from_value::<FilePage>(json!({ "meta": { "pagination": [1] }, "results": [] }))
+            .is_err()
+    );
     assert!(serde_json::from_value::<Folder>(json!({ "id": "-1", "name": "a", "level": 1, "item_count": 0, "parent_id": 5, "created_date": "x", "modified_date": "y" })).is_err());
 }

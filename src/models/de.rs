@@ -113,3 +113,30 @@ pub fn parent_id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 pub fn top_level() -> String {
     "0".into()
 }
+
+struct MapOnly<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for MapOnly<T> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object or null")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+    }
+}
+
+/// An optional object. serde would also build a struct whose fields are all optional from an
+/// array (serde-wasm-bindgen reads an array's properties like an object's); an array is not
+/// what the API sends, so it is refused, as the JavaScript validator refuses it.
+pub fn opt_object<'de, D: Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    d.deserialize_any(MapOnly(std::marker::PhantomData))
+}

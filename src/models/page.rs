@@ -1,3 +1,4 @@
+use super::de;
 use super::file::LibraryFile;
 use super::folder::Folder;
 use serde::{Deserialize, Serialize};
@@ -35,13 +36,13 @@ struct RawPagination {
 
 #[derive(Deserialize)]
 struct RawMeta {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::opt_object")]
     pagination: Option<RawPagination>,
 }
 
 #[derive(Deserialize)]
 struct RawPage<T> {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::opt_object")]
     meta: Option<RawMeta>,
     results: Vec<T>,
 }
