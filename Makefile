@@ -6,7 +6,7 @@ PORT ?= 8080
 EMULATOR := target/release/mylibrary-emulator
 TSC := tools/node_modules/.bin/tsc
 
-.PHONY: all bootstrap emulator pkg demo test lint test-native test-wasm test-node test-types fmt clean
+.PHONY: all bootstrap emulator pkg www demo test lint test-native test-wasm test-node test-types test-browser fmt clean
 
 all: emulator pkg
 
@@ -21,14 +21,17 @@ pkg: bootstrap
 	scripts/build-pkg
 
 ## demo: build everything and serve the demo against the emulator on http://127.0.0.1:$(PORT)
-demo: bootstrap emulator pkg
+demo: bootstrap emulator pkg www
+	$(EMULATOR) --port $(PORT) --www build/www --files 400 --folders 24
+
+## www: the demo with the built package beside it, in build/www
+www:
 	rm -rf build/www && mkdir -p build/www && cp -r www/. build/www/ && cp -r pkg build/www/pkg
-	$(EMULATOR) --port $(PORT) --www build/www
 
 ## test: every test
 test:
 	@scripts/bootstrap --browser
-	$(MAKE) lint test-native pkg test-types test-wasm test-node
+	$(MAKE) lint test-native pkg test-types test-wasm test-node test-browser
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -48,6 +51,10 @@ test-wasm:
 
 test-node:
 	scripts/with-emulator -- node --test tests/node/
+
+## test-browser: the demo in headless Chromium (Playwright); screenshots in artifacts/screenshots
+test-browser: emulator www
+	node --test --test-concurrency=1 tests/browser/
 
 fmt:
 	$(CARGO) fmt --all
