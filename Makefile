@@ -6,7 +6,7 @@ PORT ?= 8080
 EMULATOR := target/release/mylibrary-emulator
 TSC := tools/node_modules/.bin/tsc
 
-.PHONY: all bootstrap emulator pkg www demo test lint test-native test-wasm test-node test-types test-browser fmt clean
+.PHONY: all bootstrap emulator pkg www demo test lint test-native test-wasm test-node test-types test-runtimes test-browser fmt clean
 
 all: emulator pkg
 
@@ -31,7 +31,7 @@ www:
 ## test: every test
 test:
 	@scripts/bootstrap --browser
-	$(MAKE) lint test-native pkg test-types test-wasm test-node test-browser
+	$(MAKE) lint test-native pkg test-types test-wasm test-node test-runtimes test-browser
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -51,6 +51,10 @@ test-wasm:
 
 test-node:
 	scripts/with-emulator -- node --test tests/node/
+
+## test-runtimes: the Worker on workerd, Node and Deno scripts, Vite and esbuild builds in Chromium
+test-runtimes: emulator
+	scripts/with-emulator -- node --test --test-concurrency=1 tests/worker/ tests/runtimes/
 
 ## test-browser: the demo in headless Chromium (Playwright); screenshots in artifacts/screenshots
 test-browser: emulator www
