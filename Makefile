@@ -6,7 +6,7 @@ PORT ?= 8080
 EMULATOR := target/release/mylibrary-emulator
 TSC := tools/node_modules/.bin/tsc
 
-.PHONY: all bootstrap emulator pkg www demo test lint test-native test-wasm test-node test-types test-runtimes test-browser fmt clean
+.PHONY: all bootstrap emulator pkg www demo demo-edge test lint test-native test-wasm test-node test-types test-runtimes test-browser fmt clean
 
 all: emulator pkg
 
@@ -23,6 +23,14 @@ pkg: bootstrap
 ## demo: build everything and serve the demo against the emulator on http://127.0.0.1:$(PORT)
 demo: bootstrap emulator pkg www
 	$(EMULATOR) --port $(PORT) --www build/www --files 400 --folders 24
+
+## demo-edge: the demo through the edge proxy (the Worker on workerd, :8787, holding the credentials)
+demo-edge: bootstrap emulator pkg www
+	$(EMULATOR) --port $(PORT) --www build/www --files 400 --folders 24 & \
+	  trap "kill $$!" EXIT; sleep 1; \
+	  echo "Open http://127.0.0.1:$(PORT)/ , Settings → Through the edge proxy"; \
+	  API_BASE=http://127.0.0.1:$(PORT)/v2 ALLOWED_ORIGIN=http://127.0.0.1:$(PORT) node examples/worker/dev.mjs & \
+	  wait
 
 ## www: the demo with the built package beside it, in build/www
 www:

@@ -568,6 +568,12 @@ sform.addEventListener("submit", (ev) => {
   location.reload();
 });
 $("settings-reset").addEventListener("click", () => { localStorage.removeItem("mylibrary-demo"); location.reload(); });
+// Edge proxy mode: the Worker of examples/worker holds the credentials; the page holds none.
+$("settings-edge").addEventListener("click", () => {
+  const proxy = new URLSearchParams(location.search).get("proxy") ?? `${location.protocol}//${location.hostname}:8787`;
+  localStorage.setItem("mylibrary-demo", JSON.stringify({ baseUrl: `${proxy}/v2`, apiKey: "", accessToken: "" }));
+  location.reload();
+});
 $("toggle-nav").addEventListener("click", (ev) => {
   const nav = $("nav");
   nav.hidden = !nav.hidden;
@@ -587,6 +593,7 @@ if (client) {
   $("sort").value = state.sort;
   $("type").value = state.type;
   $("source").value = state.source;
+  if (!settings.apiKey && !settings.accessToken) $("usage").title = `Through ${settings.baseUrl}: no credentials in this page`;
   await Promise.all([loadFolders(), refreshUsage()]);
   selectView(state.view);
   document.documentElement.dataset.ready = "true";

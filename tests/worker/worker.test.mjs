@@ -4,18 +4,16 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync, cpSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "../..");
-const tools = join(root, "tools/node_modules");
-const { Miniflare, fetch: miniflareFetch } = await import(join(tools, "miniflare/dist/src/index.js"));
-const esbuild = await import(join(tools, "esbuild/lib/main.js"));
+const { startWorker } = await import(join(root, "examples/worker/dev.mjs"));
 const emulator = process.env.MYLIBRARY_EMULATOR_URL ?? "http://127.0.0.1:18931";
 const API_KEY = "wasm-test-key-1234";
 const ACCESS_TOKEN = "wasm-test-token-5678";
-let mf, base, MyLibraryClient, MyLibraryError;
+let worker, base, MyLibraryClient, MyLibraryError;
 const seen = []; // every response of the Worker: status, headers and body text
 
 /** The package as a browser app uses it: the Worker's URL, no credentials, every response recorded. */
@@ -41,47 +39,23 @@ async function raw(path, init) {
 const control = (path, body) => fetch(`${emulator}/_emulator/${path}`, { method: "POST", body: JSON.stringify(body ?? {}) }).then((r) => r.json());
 
 before(async () => {
-  // One tarball, installed like any dependency, bundled the way wrangler bundles (esbuild with
-  // the workerd condition; the .wasm stays a module of its own).
+  // One tarball, installed like any dependency, then bundled and run by examples/worker/dev.mjs.
   const pack = mkdtempSync(join(tmpdir(), "ctct-pack-"));
   execFileSync("npm", ["pack", "--silent", "--pack-destination", pack], { cwd: join(root, "pkg") });
   const tarball = join(pack, readdirSync(pack).find((f) => f.endsWith(".tgz")));
   const project = mkdtempSync(join(tmpdir(), "ctct-worker-"));
-  cpSync(join(root, "examples/worker/src"), join(project, "src"), { recursive: true });
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "w", private: true, type: "module" }));
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", tarball], { cwd: project, stdio: ["ignore", "ignore", "inherit"] });
-  const out = join(project, "dist");
-  mkdirSync(out);
-  await esbuild.build({
-    entryPoints: [join(project, "src/index.js")],
-    bundle: true,
-    format: "esm",
-    conditions: ["workerd", "worker", "browser"],
-    platform: "neutral",
-    outdir: out,
-    // the .wasm stays an import of its own, copied next to the bundle; workerd compiles it
-    loader: { ".wasm": "copy" },
-    assetNames: "[name]",
-    logLevel: "error",
-  });
-  mf = new Miniflare({
-    modules: true,
-    scriptPath: join(out, "index.js"),
-    modulesRoot: out,
-    modulesRules: [{ type: "ESModule", include: ["**/*.js"] }, { type: "CompiledWasm", include: ["**/*.wasm"] }],
-    compatibilityDate: "2026-04-01",
-    bindings: { API_KEY, ACCESS_TOKEN, API_BASE: `${emulator}/v2`, ALLOWED_ORIGIN: "http://app.example" },
-    // workerd blocks loopback: send the Worker's outbound requests through Node
-    outboundService: (request) => miniflareFetch(request),
-  });
-  base = String(await mf.ready).replace(/\/$/, "");
-  ({ MyLibraryClient, MyLibraryError } = await import(join(project, "node_modules/ctct-mylibrary/index.node.js")));
+  const packageDir = join(project, "node_modules/ctct-mylibrary");
+  worker = await startWorker({ apiBase: `${emulator}/v2`, apiKey: API_KEY, accessToken: ACCESS_TOKEN, allowedOrigin: "http://app.example", packageDir });
+  base = worker.url;
+  ({ MyLibraryClient, MyLibraryError } = await import(join(packageDir, "index.node.js")));
   await control("reset", { files: 30, folders: 6 });
   await control("config", { upload_delay_ms: 200 });
 });
 
 after(async () => {
-  await mf?.dispose();
+  await worker?.dispose();
   await control("config", { upload_delay_ms: 0 });
 });
 
