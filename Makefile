@@ -6,7 +6,7 @@ PORT ?= 8080
 EMULATOR := target/release/mylibrary-emulator
 TSC := tools/node_modules/.bin/tsc
 
-.PHONY: all bootstrap emulator pkg www demo demo-edge test lint test-native test-wasm test-node test-types test-runtimes test-browser fmt clean
+.PHONY: all bootstrap emulator pkg www demo demo-edge test lint test-native test-wasm test-node test-types test-runtimes test-browser bench bench-smoke fmt clean
 
 all: emulator pkg
 
@@ -39,7 +39,7 @@ www:
 ## test: every test
 test:
 	@scripts/bootstrap --browser
-	$(MAKE) lint test-native pkg test-types test-wasm test-node test-runtimes test-browser
+	$(MAKE) lint test-native pkg test-types test-wasm test-node test-runtimes test-browser bench-smoke
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -67,6 +67,15 @@ test-runtimes: emulator
 ## test-browser: the demo in headless Chromium (Playwright); screenshots in artifacts/screenshots
 test-browser: emulator www
 	node --test --test-concurrency=1 tests/browser/
+
+## bench: every benchmark with its budget (fails above one); figures in bench-results/latest.json
+bench: bootstrap emulator pkg www
+	@scripts/bootstrap --browser
+	node bench/run.mjs
+
+## bench-smoke: a few rounds of each benchmark, to prove they run (no budgets, no timings asserted)
+bench-smoke: emulator pkg www
+	node bench/run.mjs --smoke
 
 fmt:
 	$(CARGO) fmt --all

@@ -1,0 +1,291 @@
+// `make bench`: size, decode against JSON.parse, bulk work at the rate limit, cold start, the
+// grid at 10,000 files, emulator latency. Each figure is compared with a baseline measured in
+// the same run, interleaved; medians and spreads. `--smoke` runs a few rounds of each to prove
+// the harness works and checks no budget (make test uses it). Results: bench-results/latest.json.
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync, mkdtempSync, cpSync, symlinkSync } from "node:fs";
+import { gzipSync, brotliCompressSync, constants as zc } from "node:zlib";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "..");
+const smoke = process.argv.includes("--smoke");
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const want = (name) => !only || only.includes(name);
+const tools = join(root, "tools/node_modules");
+const KEY = "bench-key-0000";
+const TOKEN = "bench-token-0000";
+const results = { smoke, date: new Date().toISOString(), machine: `${process.platform} ${process.arch}, node ${process.version}` };
+const rows = [];
+const failures = [];
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
+const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
+const r2 = (x) => Math.round(x * 100) / 100;
+const row = (area, figure, value, budget = "") => rows.push([area, figure, value, budget]);
+
+async function emulator(args) {
+  const child = spawn(join(root, "target/release/mylibrary-emulator"), ["--port", "0", "--api-key", KEY, "--access-token", TOKEN, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const base = await new Promise((ok) => child.stdout.on("data", (d) => { const m = /http:\/\/[\d.:]+/.exec(String(d)); if (m) ok(m[0]); }));
+  return { base, stop: () => child.kill() };
+}
+
+// ---------------------------------------------------------------- 1. size
+
+function size() {
+  const pkg = join(root, "pkg");
+  const runtime = execFileSync("bash", ["-c", "ls snippets/*/src/js/runtime.js"], { cwd: pkg, encoding: "utf8" }).trim();
+  const wasm = readFileSync(join(pkg, "ctct_mylibrary_bg.wasm"));
+  const js = Buffer.concat(["ctct_mylibrary.js", runtime, "index.browser.js"].map((f) => readFileSync(join(pkg, f))));
+  const gz = (b) => gzipSync(b, { level: 9 }).length;
+  const br = (b) => brotliCompressSync(b, { params: { [zc.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  const s = { wasm: { raw: wasm.length, gzip: gz(wasm), brotli: br(wasm) }, js: { raw: js.length, gzip: gz(js), brotli: br(js) } };
+  s.total_gzip = s.wasm.gzip + s.js.gzip;
+  const budget = 60 * 1024;
+  s.budget_gzip = budget;
+  let top = [];
+  try {
+    const csv = execFileSync("twiggy", ["top", "-n", "12", "--format", "csv", join(root, "build/bindgen/ctct_mylibrary_bg.wasm")], { encoding: "utf8" });
+    top = csv.trim().split("\n").slice(1).map((l) => { const [name, bytes] = l.split(/,(?=\d+,)/); return { name: name.replace(/^"|"$/g, "").slice(0, 90), bytes: Number(bytes.split(",")[0]) }; }).filter((x) => !x.name.includes("names\" subsection"));
+  } catch { top = [{ name: "twiggy not installed (cargo install twiggy)", bytes: 0 }]; }
+  s.largest = top;
+  results.size = s;
+  row("size", "wasm raw / gzip / brotli", `${s.wasm.raw} / ${s.wasm.gzip} / ${s.wasm.brotli} B`);
+  row("size", "JS raw / gzip / brotli", `${s.js.raw} / ${s.js.gzip} / ${s.js.brotli} B`);
+  row("size", "wasm + JS gzip", `${(s.total_gzip / 1024).toFixed(1)} KB`, "≤ 60 KB (goal 30)");
+  if (s.total_gzip > budget) failures.push(`size: ${(s.total_gzip / 1024).toFixed(1)} KB gzip is over the 60 KB budget; largest contributors before wasm-opt:\n${top.map((t) => `  ${String(t.bytes).padStart(7)}  ${t.name}`).join("\n")}`);
+}
+
+// ---------------------------------------------------------------- 2. decode
+
+async function decode() {
+  const { MyLibraryClient } = await import(join(root, "pkg/index.node.js"));
+  const emu = await emulator(["--files", "1200", "--qps", "0"]);
+  const rounds = smoke ? 3 : 40;
+  try {
+    const out = {};
+    for (const limit of [1000, 10]) {
+      const url = `${emu.base}/v2/library/files?limit=${limit}&api_key=${KEY}`;
+      const headers = { accept: "application/json", authorization: `Bearer ${TOKEN}` };
+      const client = new MyLibraryClient({ baseUrl: `${emu.base}/v2`, apiKey: KEY, accessToken: TOKEN, requestsPerSecond: 0, retries: 0 });
+      const bytes = new Uint8Array(await (await fetch(url, { headers })).arrayBuffer());
+      const mem = new MyLibraryClient({ baseUrl: `${emu.base}/v2`, apiKey: KEY, accessToken: TOKEN, requestsPerSecond: 0, fetch: async () => new Response(bytes, { headers: { "content-type": "application/json" } }) });
+      const t = async (f) => { const t0 = performance.now(); await f(); return performance.now() - t0; };
+      const e2e = [], memr = [];
+      for (let i = 0; i < rounds + 5; i++) {
+        const a = await t(() => client.listFiles({ limit }));
+        const b = await t(() => fetch(url, { headers }).then((r) => r.json()));
+        const c = await t(() => mem.listFiles({ limit }));
+        const d = await t(() => new Response(bytes).json());
+        if (i >= 5) { e2e.push([a, b]); memr.push([c, d]); }
+      }
+      out[limit] = summarize(e2e, memr, bytes.length);
+    }
+    results.decode_node = out;
+    row("decode (Node)", "1000 files end to end: client / fetch+json", ratioText(out[1000].e2e), "median ≤ 2.0 (goal 1.3)");
+    row("decode (Node)", "1000 files from memory (decode alone)", ratioText(out[1000].mem));
+    row("decode (Node)", "10 files end to end (fixed cost)", ratioText(out[10].e2e));
+    if (!smoke && out[1000].e2e.ratio_median > 2.0) failures.push(`decode (Node): ratio ${out[1000].e2e.ratio_median} > 2.0`);
+    if (want("decode-browser")) await decodeBrowser(emu, rounds);
+  } finally {
+    emu.stop();
+  }
+}
+
+function summarize(e2e, mem, bytes) {
+  const s = (pairs) => {
+    const ratios = pairs.map(([a, b]) => a / b);
+    return { client_ms_median: r2(median(pairs.map((p) => p[0]))), baseline_ms_median: r2(median(pairs.map((p) => p[1]))), ratio_median: r2(median(ratios)), ratio_p25: r2(quantile(ratios, 0.25)), ratio_p75: r2(quantile(ratios, 0.75)), rounds: pairs.length };
+  };
+  return { body_bytes: bytes, e2e: s(e2e), mem: s(mem) };
+}
+const ratioText = (x) => `${x.ratio_median}× (IQR ${x.ratio_p25}–${x.ratio_p75}; ${x.client_ms_median} vs ${x.baseline_ms_median} ms)`;
+
+async function decodeBrowser(emu, rounds) {
+  const { chromium } = await import(join(tools, "playwright-core/index.mjs"));
+  // serve pkg/ and bench/ from an emulator origin
+  const www = mkdtempSync(join(tmpdir(), "bench-www-"));
+  cpSync(join(root, "pkg"), join(www, "pkg"), { recursive: true });
+  cpSync(join(root, "bench"), join(www, "bench"), { recursive: true });
+  writeFileSync(join(www, "index.html"), "<!doctype html><title>bench</title>");
+  const host = await emulator(["--files", "1200", "--qps", "0", "--www", www]);
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${host.base}/index.html`);
+    const out = {};
+    for (const limit of [1000, 10]) {
+      const raw = await page.evaluate(async (a) => (await import("./bench/decode-page.js")).run(a), { base: host.base, key: KEY, token: TOKEN, rounds, limit });
+      out[limit] = summarize(raw.e2e, raw.mem, 0);
+    }
+    results.decode_chromium = out;
+    row("decode (Chromium)", "1000 files end to end", ratioText(out[1000].e2e), "median ≤ 2.0");
+    row("decode (Chromium)", "1000 files from memory", ratioText(out[1000].mem));
+    row("decode (Chromium)", "10 files end to end", ratioText(out[10].e2e));
+    if (!smoke && out[1000].e2e.ratio_median > 2.0) failures.push(`decode (Chromium): ratio ${out[1000].e2e.ratio_median} > 2.0`);
+  } finally {
+    await browser.close();
+    host.stop();
+  }
+}
+
+// ---------------------------------------------------------------- 3. bulk at the rate limit
+
+async function bulk() {
+  const { MyLibraryClient } = await import(join(root, "pkg/index.node.js"));
+  const n = smoke ? 6 : 40;
+  const emu = await emulator(["--files", "0", "--qps", "4", "--upload-delay-ms", "0"]);
+  try {
+    const client = new MyLibraryClient({ baseUrl: `${emu.base}/v2`, apiKey: KEY, accessToken: TOKEN });
+    const image = smallPng();
+    await new Promise((r) => setTimeout(r, 1100)); // an empty window to start from
+    await fetch(`${emu.base}/_emulator/log`, { method: "DELETE" });
+    const t0 = performance.now();
+    const ids = await Promise.all(Array.from({ length: n }, (_, i) => client.uploadFile({ data: image, fileName: `bulk-${i}.png`, folderId: "-1" }).then((r) => r.fileId)));
+    const statuses = await client.getUploadStatus(ids);
+    if (!statuses.every((s) => s.status === "Active")) throw new Error("not all Active");
+    await client.moveFiles("-4", ids);
+    await client.deleteFiles(ids);
+    const wall = (performance.now() - t0) / 1000;
+    const log = await (await fetch(`${emu.base}/_emulator/log`)).json();
+    const rejected = log.filter((e) => e.status === 403).length;
+    const requests = log.filter((e) => e.path.startsWith("/v2/")).length;
+    const floor = (n + 3) / 4;
+    results.bulk = { uploads: n, requests, wall_s: r2(wall), floor_s: r2(floor), ratio: r2(wall / floor), over_qps_rejections: rejected };
+    row("bulk at 4 req/s", `${n} uploads + status + move + delete (${requests} requests)`, `${r2(wall)} s = ${r2(wall / floor)}× the ${r2(floor)} s floor; ${rejected} over.qps`, "≤ 1.25× floor, 0 rejections");
+    if (!smoke && (wall / floor > 1.25 || rejected > 0)) failures.push(`bulk: ${r2(wall / floor)}× floor, ${rejected} rejections`);
+  } finally {
+    emu.stop();
+  }
+}
+
+function smallPng() {
+  const zlib = process.getBuiltinModule("node:zlib");
+  const w = 16, h = 16;
+  const raw = Buffer.alloc((w * 3 + 1) * h, 120);
+  for (let y = 0; y < h; y++) raw[y * (w * 3 + 1)] = 0;
+  const table = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
+  const crc = (b) => { let c = 0xffffffff; for (const x of b) c = table[(c ^ x) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const chunk = (t, d) => { const l = Buffer.alloc(4); l.writeUInt32BE(d.length); const td = Buffer.concat([Buffer.from(t), d]); const c = Buffer.alloc(4); c.writeUInt32BE(crc(td)); return Buffer.concat([l, td, c]); };
+  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr.set([8, 2, 0, 0, 0], 8);
+  return new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", zlib.deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]));
+}
+
+// ---------------------------------------------------------------- 4. cold start
+
+async function coldStart() {
+  const emu = await emulator(["--files", "0", "--qps", "0"]);
+  const rounds = smoke ? 2 : 15;
+  try {
+    const dir = mkdtempSync(join(tmpdir(), "bench-cold-"));
+    mkdirSync(join(dir, "node_modules"));
+    symlinkSync(join(root, "pkg"), join(dir, "node_modules/ctct-mylibrary"));
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+    writeFileSync(join(dir, "client.mjs"), `import { MyLibraryClient } from "ctct-mylibrary";\nconst c = new MyLibraryClient({ baseUrl: process.env.BASE + "/v2", apiKey: "${KEY}", accessToken: "${TOKEN}" });\nawait c.getInfo();\n`);
+    writeFileSync(join(dir, "plain.mjs"), `const r = await fetch(process.env.BASE + "/v2/library/info?api_key=${KEY}", { headers: { authorization: "Bearer ${TOKEN}", accept: "application/json" } });\nawait r.json();\n`);
+    const time = (file) => { const t0 = performance.now(); execFileSync(process.execPath, [file], { cwd: dir, env: { ...process.env, BASE: emu.base } }); return performance.now() - t0; };
+    const pairs = [];
+    for (let i = 0; i < rounds; i++) pairs.push([time("client.mjs"), time("plain.mjs")]);
+    const node = { client_ms_median: r2(median(pairs.map((p) => p[0]))), plain_ms_median: r2(median(pairs.map((p) => p[1]))) };
+    results.cold_start_node = node;
+    row("cold start (Node)", "process start → first getInfo", `${node.client_ms_median} ms vs plain fetch ${node.plain_ms_median} ms`);
+    // workerd, from outside: start → first answered request, the Worker vs a plain-fetch Worker
+    const { startWorker } = await import(join(root, "examples/worker/dev.mjs"));
+    const { Miniflare } = await import(join(tools, "miniflare/dist/src/index.js"));
+    const wk = [];
+    for (let i = 0; i < Math.max(2, Math.floor(rounds / 3)); i++) {
+      let t0 = performance.now();
+      const w = await startWorker({ apiBase: `${emu.base}/v2`, apiKey: KEY, accessToken: TOKEN });
+      await (await fetch(`${w.url}/v2/library/info`)).text();
+      const a = performance.now() - t0;
+      await w.dispose();
+      t0 = performance.now();
+      const plain = new Miniflare({ modules: true, compatibilityDate: "2026-04-01", script: `export default { async fetch(req, env) { return fetch(env.BASE + "/v2/library/info?api_key=${KEY}", { headers: { authorization: "Bearer ${TOKEN}" } }); } }`, bindings: { BASE: emu.base }, outboundService: (r) => globalThis.fetch(r.url, { headers: r.headers }) });
+      const url = await plain.ready;
+      await (await fetch(new URL("/", url))).text();
+      const b = performance.now() - t0;
+      await plain.dispose();
+      wk.push([a, b]);
+    }
+    results.cold_start_workerd = { worker_ms_median: r2(median(wk.map((p) => p[0]))), plain_ms_median: r2(median(wk.map((p) => p[1]))), note: "includes bundling the Worker with esbuild and starting workerd" };
+    row("cold start (workerd)", "start → first answered request (incl. bundling)", `${results.cold_start_workerd.worker_ms_median} ms vs plain-fetch Worker ${results.cold_start_workerd.plain_ms_median} ms`);
+  } finally {
+    emu.stop();
+  }
+}
+
+// ---------------------------------------------------------------- 5. the grid at 10,000 files
+
+async function gridBench() {
+  const { chromium } = await import(join(tools, "playwright-core/index.mjs"));
+  if (!existsSync(join(root, "build/www/index.html"))) execFileSync("make", ["-s", "www"], { cwd: root });
+  const emu = await emulator(["--files", smoke ? "2000" : "10000", "--folders", "30", "--qps", "0", "--www", join(root, "build/www"), "--api-key", "demo-api-key", "--access-token", "demo-access-token"]);
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${emu.base}/#folder=-1`);
+    await page.waitForSelector("html[data-ready=true]");
+    const firstRow = await page.evaluate(async () => {
+      const t0 = performance.now();
+      document.querySelector("#tree [data-id=all] > .label").click();
+      for (;;) {
+        await new Promise((r) => requestAnimationFrame(r));
+        const imgs = [...document.querySelectorAll(".cell img")].filter((i) => i.closest(".cell").dataset.index < 5);
+        if (imgs.length >= 5 && imgs.every((i) => i.complete && i.naturalWidth > 0)) return performance.now() - t0;
+      }
+    });
+    const frames = await page.evaluate(async () => {
+      const vp = document.getElementById("viewport");
+      const times = [];
+      let last = performance.now();
+      let nodesMax = 0;
+      while (!(document.getElementById("count").textContent.match(/^\d+ files$/) && vp.scrollTop + vp.clientHeight >= vp.scrollHeight - 2)) {
+        vp.scrollTop += 400;
+        await new Promise((r) => requestAnimationFrame(r));
+        const now = performance.now();
+        times.push(now - last);
+        last = now;
+        nodesMax = Math.max(nodesMax, document.getElementsByTagName("*").length);
+        if (times.length > 20000) break;
+      }
+      times.sort((a, b) => a - b);
+      return { frames: times.length, p50: times[Math.floor(times.length / 2)], p95: times[Math.floor(times.length * 0.95)], nodesMax };
+    });
+    results.grid = { files: smoke ? 2010 : 10010, first_row_ms: r2(firstRow), frame_p50_ms: r2(frames.p50), frame_p95_ms: r2(frames.p95), frames: frames.frames, dom_nodes_max: frames.nodesMax };
+    row("grid", `"All files" → first row painted (${results.grid.files} files)`, `${r2(firstRow)} ms`);
+    row("grid", "scroll to the end: frame p50 / p95, DOM nodes max", `${r2(frames.p50)} / ${r2(frames.p95)} ms over ${frames.frames} frames; ${frames.nodesMax} nodes`);
+  } finally {
+    await browser.close();
+    emu.stop();
+  }
+}
+
+// ---------------------------------------------------------------- 6. emulator latency
+
+function emulatorLatency() {
+  const out = JSON.parse(execFileSync(process.execPath, [join(root, "bench/emulator-latency.mjs"), smoke ? "20" : "300"], { encoding: "utf8" }).trim().split("\n").pop());
+  results.emulator = out;
+  row("emulator", "1000-item page on 10,000 files: p50 / p99", `${out.p50_ms} / ${out.p99_ms} ms`, "p50 < 20 ms");
+}
+
+// ---------------------------------------------------------------- run
+
+if (want("size")) size();
+if (want("decode")) await decode();
+if (want("bulk")) await bulk();
+if (want("cold")) await coldStart();
+if (want("grid")) await gridBench();
+if (want("emulator")) emulatorLatency();
+
+const dir = join(root, "bench-results");
+mkdirSync(dir, { recursive: true });
+writeFileSync(join(dir, smoke ? "smoke.json" : "latest.json"), JSON.stringify(results, null, 2));
+const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => String(r[i]).length)));
+console.log(`\n${smoke ? "bench (smoke: a few rounds, no budgets)" : "bench"} — ${results.machine}`);
+for (const r of rows) console.log(`${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${String(r[2]).padEnd(w[2])}  ${r[3]}`);
+if (smoke) {
+  console.log(`${rows.length} passed, 0 failed`);
+} else if (failures.length) {
+  console.error(`\nover budget:\n${failures.join("\n")}`);
+  process.exit(1);
+}
