@@ -143,10 +143,10 @@ impl Inner {
                 snippet,
             } => {
                 if (200..300).contains(&status) {
-                    Err(
-                        Error::decode(format!("the body is not JSON (HTTP {status}): {snippet:?}"))
-                            .with_cause(error),
-                    )
+                    Err(Error::decode(format!(
+                        "the body is not JSON (HTTP {status}): \"{snippet}\""
+                    ))
+                    .with_cause(error))
                 } else {
                     Err(Error::from_response(status, Vec::new(), None).with_cause(error))
                 }

@@ -304,7 +304,7 @@ impl Inner {
                 WaitStep::Failed(why) => {
                     return Err(Error::new(
                         ErrorCode::UploadFailed,
-                        format!("Upload {id:?} failed: {why}"),
+                        format!("Upload \"{id}\" failed: {why}"),
                     ));
                 }
                 WaitStep::Again => {

@@ -28,7 +28,7 @@ impl CursorGuard {
             Some(c) if !self.seen.insert(c.to_string()) => {
                 self.done = true;
                 Err(Error::decode(format!(
-                    "the server repeated the page cursor {c:?}; stopping instead of looping"
+                    "the server repeated the page cursor \"{c}\"; stopping instead of looping"
                 )))
             }
             Some(c) => Ok(Some(c.to_string())),

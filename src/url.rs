@@ -45,7 +45,7 @@ pub fn check_id(what: &str, id: &str) -> Result<(), Error> {
     }
     if id.chars().all(|c| c == '.') && id.len() <= 2 {
         return Err(Error::invalid_argument(format!(
-            "{what} {id:?} is not a valid id"
+            "{what} \"{id}\" is not a valid id"
         )));
     }
     Ok(())
@@ -56,7 +56,7 @@ pub fn check_list_id(what: &str, id: &str) -> Result<(), Error> {
     check_id(what, id)?;
     if id.contains(',') {
         return Err(Error::invalid_argument(format!(
-            "{what} {id:?} must not contain a comma"
+            "{what} \"{id}\" must not contain a comma"
         )));
     }
     Ok(())
@@ -73,7 +73,7 @@ pub fn normalize_base(base: &str) -> Result<String, Error> {
             Ok(b.trim_end_matches('/').to_string())
         }
         _ => Err(Error::invalid_argument(format!(
-            "baseUrl must be an absolute http(s) URL without query or fragment, not {base:?}"
+            "baseUrl must be an absolute http(s) URL without query or fragment, not \"{base}\""
         ))),
     }
 }

@@ -64,7 +64,7 @@ pub fn check_name(name: &str) -> Result<(), Error> {
     check_text("name", name, FOLDER_NAME_MAX)?;
     if let Some(c) = name.chars().find(|&c| c as u32 > 0xFF) {
         return Err(Error::invalid_argument(format!(
-            "folder names support only ISO-8859-1 characters; {c:?} is not one"
+            "folder names support only ISO-8859-1 characters; \"{c}\" is not one"
         )));
     }
     Ok(())

@@ -3,6 +3,10 @@
 //! rejected promise with a `MyLibraryError`, never a synchronous throw from the glue.
 
 use crate::api::{files::ListFiles, folders::ListFolders, trash::ListTrash};
+use crate::models::{FileSortBy, FolderSortBy, SourceFilter, TypeFilter};
+use args::Args;
+
+mod args;
 use crate::client::{ClientOptions, Settings};
 use crate::error::Error;
 use crate::exec::{CallCtx, Inner};
@@ -12,7 +16,7 @@ use js_sys::{Array, Reflect};
 use serde::Deserialize;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use tsify::{Ts, Tsify};
+use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -181,22 +185,79 @@ fn call_ctx(options: &JsValue) -> Result<CallCtx, Error> {
     })
 }
 
-/// The keys an options object may have (serde-wasm-bindgen reads only the fields it knows,
-/// so `deny_unknown_fields` alone never sees a misspelt option).
-trait Keys {
+const FILE_SORTS: &[&str] = &[
+    "CREATED_DATE",
+    "CREATED_DATE_DESC",
+    "MODIFIED_DATE",
+    "MODIFIED_DATE_DESC",
+    "NAME",
+    "NAME_DESC",
+    "SIZE",
+    "SIZE_DESC",
+    "DIMENSION",
+    "DIMENSION_DESC",
+];
+const FOLDER_SORTS: &[&str] = &[
+    "CREATED_DATE",
+    "CREATED_DATE_DESC",
+    "MODIFIED_DATE",
+    "MODIFIED_DATE_DESC",
+    "NAME",
+    "NAME_DESC",
+];
+const SOURCES: &[&str] = &[
+    "ALL",
+    "MyComputer",
+    "StockImage",
+    "Facebook",
+    "Instagram",
+    "Shutterstock",
+    "Mobile",
+];
+const TYPES: &[&str] = &["ALL", "IMAGES", "DOCUMENTS"];
+
+/// Reads the options objects of the JavaScript face; the shapes are the tsify declarations'.
+trait FromJs: Sized + Default {
     const KEYS: &'static [&'static str];
+    fn read(a: &Args) -> Result<Self, Error>;
 }
-impl Keys for ListFolders {
+
+impl FromJs for ListFolders {
     const KEYS: &'static [&'static str] = &["limit", "sortBy", "next"];
+    fn read(a: &Args) -> Result<Self, Error> {
+        Ok(ListFolders {
+            limit: a.integer("limit", u32::MAX as u64)?.map(|n| n as u32),
+            sort_by: a.one_of("sortBy", FolderSortBy::known, FOLDER_SORTS)?,
+            next: a.string("next")?,
+        })
+    }
 }
-impl Keys for ListFiles {
+impl FromJs for ListFiles {
     const KEYS: &'static [&'static str] =
         &["folderId", "limit", "sortBy", "source", "type", "next"];
+    fn read(a: &Args) -> Result<Self, Error> {
+        Ok(ListFiles {
+            folder_id: a.string("folderId")?,
+            limit: a.integer("limit", u32::MAX as u64)?.map(|n| n as u32),
+            sort_by: a.one_of("sortBy", FileSortBy::known, FILE_SORTS)?,
+            source: a.one_of("source", SourceFilter::known, SOURCES)?,
+            kind: a.one_of("type", TypeFilter::known, TYPES)?,
+            next: a.string("next")?,
+        })
+    }
 }
-impl Keys for ListTrash {
+impl FromJs for ListTrash {
     const KEYS: &'static [&'static str] = &["limit", "sortBy", "type", "next"];
+    fn read(a: &Args) -> Result<Self, Error> {
+        Ok(ListTrash {
+            limit: a.integer("limit", u32::MAX as u64)?.map(|n| n as u32),
+            sort_by: a.one_of("sortBy", FileSortBy::known, FILE_SORTS)?,
+            kind: a.one_of("type", TypeFilter::known, TYPES)?,
+            next: a.string("next")?,
+        })
+    }
 }
-impl Keys for ClientOptions {
+impl FromJs for ClientOptions {
     const KEYS: &'static [&'static str] = &[
         "apiKey",
         "accessToken",
@@ -207,43 +268,58 @@ impl Keys for ClientOptions {
         "maxUploadBytes",
         "fetch",
     ];
+    fn read(a: &Args) -> Result<Self, Error> {
+        Ok(ClientOptions {
+            api_key: a.string("apiKey")?,
+            access_token: a.string("accessToken")?,
+            base_url: a.string("baseUrl")?,
+            timeout_ms: a.integer("timeoutMs", crate::models::MAX_SAFE_INTEGER)?,
+            retries: a.integer("retries", u32::MAX as u64)?.map(|n| n as u32),
+            requests_per_second: a
+                .integer("requestsPerSecond", u32::MAX as u64)?
+                .map(|n| n as u32),
+            max_upload_bytes: a.integer("maxUploadBytes", crate::models::MAX_SAFE_INTEGER)?,
+            fetch: None,
+        })
+    }
 }
-impl Keys for NewFolder {
+impl FromJs for NewFolder {
     const KEYS: &'static [&'static str] = &["name", "parentId"];
+    fn read(a: &Args) -> Result<Self, Error> {
+        Ok(NewFolder {
+            name: a
+                .string("name")?
+                .ok_or_else(|| bad("folder.name is required"))?,
+            parent_id: a.string("parentId")?,
+        })
+    }
 }
-impl Keys for FolderChanges {
+impl FromJs for FolderChanges {
     const KEYS: &'static [&'static str] = &["name", "parentId"];
+    fn read(a: &Args) -> Result<Self, Error> {
+        Ok(FolderChanges {
+            name: a.string("name")?,
+            parent_id: a.string("parentId")?,
+        })
+    }
 }
-impl Keys for FileChanges {
+impl FromJs for FileChanges {
     const KEYS: &'static [&'static str] = &["name", "description", "folderId"];
+    fn read(a: &Args) -> Result<Self, Error> {
+        Ok(FileChanges {
+            name: a.string("name")?,
+            description: a.string("description")?,
+            folder_id: a.string("folderId")?,
+        })
+    }
 }
 
-/// Deserialises a typed options object (through `Ts<T>`); an unknown key or a wrong value is
-/// INVALID_ARGUMENT.
-fn params<T>(v: &JsValue, what: &str) -> Result<T, Error>
-where
-    T: Tsify + Keys + for<'de> Deserialize<'de> + Default,
-    <T as Tsify>::JsType: Clone,
-{
-    if v.is_undefined() || v.is_null() {
-        return Ok(T::default());
+/// Reads a typed options object; an unknown key or a wrong value is INVALID_ARGUMENT.
+fn params<T: FromJs>(v: &JsValue, what: &'static str) -> Result<T, Error> {
+    match Args::new(v, what, T::KEYS)? {
+        None => Ok(T::default()),
+        Some(a) => T::read(&a),
     }
-    object_arg(v, what)?;
-    for key in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter() {
-        let key = key.as_string().unwrap_or_default();
-        if !T::KEYS.contains(&key.as_str()) {
-            return Err(bad(format!(
-                "{what} has an unknown option \"{key}\"; known: {}",
-                T::KEYS.join(", ")
-            )));
-        }
-    }
-    Ts::<T>::new_unchecked(v.clone()).to_rust().map_err(|e| {
-        // tsify's message names the Rust type; keep serde's explanation only.
-        let text = e.to_string();
-        let detail = text.rsplit("Error: ").next().unwrap_or(&text).to_string();
-        bad(format!("{what}: {detail}"))
-    })
 }
 
 fn ids_arg(v: &JsValue) -> Result<Vec<String>, Error> {
@@ -287,32 +363,11 @@ pub struct Pager {
 #[wasm_bindgen]
 impl Pager {
     /// One page: `{ results, next? }`.
-    pub async fn page(&self, cursor: Option<String>) -> Result<JsValue, JsValue> {
-        let inner = &self.inner;
-        let out = match &self.kind {
-            PagerKind::Folders(o) => {
-                let o = ListFolders {
-                    next: cursor.or_else(|| o.next.clone()),
-                    ..o.clone()
-                };
-                inner.list_folders(&o, &self.ctx).await
-            }
-            PagerKind::Files(o) => {
-                let o = ListFiles {
-                    next: cursor.or_else(|| o.next.clone()),
-                    ..o.clone()
-                };
-                inner.list_files(&o, &self.ctx).await
-            }
-            PagerKind::Trash(o) => {
-                let o = ListTrash {
-                    next: cursor.or_else(|| o.next.clone()),
-                    ..o.clone()
-                };
-                inner.list_trash(&o, &self.ctx).await
-            }
-        };
-        out.map_err(|e| inner.to_js(e))
+    pub fn page(&self, cursor: Option<String>) -> js_sys::Promise {
+        spawn(
+            &self.inner,
+            Ok((Op::Page(self.kind.clone(), cursor), self.ctx.clone())),
+        )
     }
 }
 
@@ -339,13 +394,171 @@ impl Inner {
     }
 }
 
-/// Runs an async body and turns its error into a `MyLibraryError`.
-macro_rules! js_async {
-    ($self:ident, $inner:ident, $body:expr) => {{
-        let $inner = $self.inner.clone();
-        let result = async { $body }.await;
-        result.map_err(|e: Error| $inner.to_js(e))
-    }};
+/// One operation, its arguments already checked. Every method of the JavaScript face builds one
+/// and hands it to [`dispatch`]: a single async function behind a single `future_to_promise`,
+/// instead of one compiled state machine per exported method (which made a third of the wasm).
+enum Op {
+    Info,
+    ListFolders(ListFolders),
+    GetFolder(String),
+    CreateFolder(NewFolder),
+    UpdateFolder(String, FolderChanges, bool),
+    DeleteFolder(String),
+    ListFiles(ListFiles),
+    GetFile(String),
+    UpdateFile(String, FileChanges, bool),
+    DeleteFiles(Vec<String>),
+    MoveFiles(String, Vec<String>),
+    ListTrash(ListTrash),
+    EmptyTrash,
+    Upload {
+        data: JsValue,
+        file_name: String,
+        file_type: Option<String>,
+        folder_id: Option<String>,
+        description: Option<String>,
+        source: Option<String>,
+        on_progress: JsValue,
+    },
+    UploadStatus(Vec<String>),
+    WaitForUpload {
+        id: String,
+        interval: u64,
+        timeout: u64,
+        signal: JsValue,
+    },
+    Page(PagerKind, Option<String>),
+}
+
+async fn dispatch(inner: &Inner, op: Op, ctx: CallCtx) -> Result<JsValue, Error> {
+    let done = |r: Result<(), Error>| r.map(|_| JsValue::UNDEFINED);
+    match op {
+        Op::Info => inner.info(&ctx).await,
+        Op::ListFolders(o) => inner.list_folders(&o, &ctx).await,
+        Op::GetFolder(id) => inner.folder(&id, &ctx).await,
+        Op::CreateFolder(f) => {
+            inner
+                .create_folder(&f.name, f.parent_id.as_deref(), &ctx)
+                .await
+        }
+        Op::UpdateFolder(id, c, payload) => Ok(inner
+            .update_folder(
+                &id,
+                c.name.as_deref(),
+                c.parent_id.as_deref(),
+                payload,
+                &ctx,
+            )
+            .await?
+            .unwrap_or(JsValue::UNDEFINED)),
+        Op::DeleteFolder(id) => done(inner.delete_folder(&id, &ctx).await),
+        Op::ListFiles(o) => inner.list_files(&o, &ctx).await,
+        Op::GetFile(id) => inner.file(&id, &ctx).await,
+        Op::UpdateFile(id, c, payload) => Ok(inner
+            .update_file(
+                &id,
+                c.name.as_deref(),
+                c.description.as_deref(),
+                c.folder_id.as_deref(),
+                payload,
+                &ctx,
+            )
+            .await?
+            .unwrap_or(JsValue::UNDEFINED)),
+        Op::DeleteFiles(ids) => done(inner.delete_files(&ids, &ctx).await),
+        Op::MoveFiles(folder, ids) => inner.move_files(&folder, &ids, &ctx).await,
+        Op::ListTrash(o) => inner.list_trash(&o, &ctx).await,
+        Op::EmptyTrash => done(inner.empty_trash(&ctx).await),
+        Op::Upload {
+            data,
+            file_name,
+            file_type,
+            folder_id,
+            description,
+            source,
+            on_progress,
+        } => {
+            let id = inner
+                .upload(
+                    &data,
+                    &file_name,
+                    file_type.as_deref(),
+                    folder_id.as_deref(),
+                    description.as_deref(),
+                    source.as_deref(),
+                    &on_progress,
+                    &ctx,
+                )
+                .await?;
+            let out = js_sys::Object::new();
+            let _ = Reflect::set(&out, &JsValue::from_str("fileId"), &JsValue::from_str(&id));
+            Ok(out.into())
+        }
+        Op::UploadStatus(ids) => inner.upload_status(&ids, &ctx).await,
+        Op::WaitForUpload {
+            id,
+            interval,
+            timeout,
+            signal,
+        } => inner.wait_for_upload(&id, interval, timeout, &signal).await,
+        Op::Page(kind, cursor) => match kind {
+            PagerKind::Folders(o) => {
+                inner
+                    .list_folders(
+                        &ListFolders {
+                            next: cursor.or(o.next),
+                            ..o
+                        },
+                        &ctx,
+                    )
+                    .await
+            }
+            PagerKind::Files(o) => {
+                inner
+                    .list_files(
+                        &ListFiles {
+                            next: cursor.or(o.next),
+                            ..o
+                        },
+                        &ctx,
+                    )
+                    .await
+            }
+            PagerKind::Trash(o) => {
+                inner
+                    .list_trash(
+                        &ListTrash {
+                            next: cursor.or(o.next),
+                            ..o
+                        },
+                        &ctx,
+                    )
+                    .await
+            }
+        },
+    }
+}
+
+/// The promise of an operation: rejected at once with the argument error, or settled by
+/// [`dispatch`].
+fn spawn(inner: &Rc<Inner>, op: Result<(Op, CallCtx), Error>) -> js_sys::Promise {
+    match op {
+        Err(e) => js_sys::Promise::reject(&inner.to_js(e)),
+        Ok((op, ctx)) => {
+            let inner = inner.clone();
+            wasm_bindgen_futures::future_to_promise(async move {
+                dispatch(&inner, op, ctx).await.map_err(|e| inner.to_js(e))
+            })
+        }
+    }
+}
+
+fn with_ctx(
+    options: Option<JsValue>,
+    op: impl FnOnce() -> Result<Op, Error>,
+) -> Result<(Op, CallCtx), Error> {
+    let ctx = call_ctx(&options.unwrap_or_default())?;
+    Ok((op()?, ctx))
 }
 
 #[wasm_bindgen]
@@ -407,30 +620,31 @@ impl MyLibraryClient {
     }
 
     /// The library's limits and usage.
-    #[wasm_bindgen(js_name = getInfo, unchecked_return_type = "LibraryInfo")]
-    pub async fn get_info(
+    #[wasm_bindgen(js_name = getInfo, unchecked_return_type = "Promise<LibraryInfo>")]
+    pub fn get_info(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        js_async!(self, inner, {
-            let ctx = call_ctx(&options.unwrap_or_default())?;
-            inner.info(&ctx).await
-        })
+    ) -> js_sys::Promise {
+        spawn(&self.inner, with_ctx(options, || Ok(Op::Info)))
     }
 
     /// One page of top-level folders (each with its sub-folders in `children`).
-    #[wasm_bindgen(js_name = listFolders, unchecked_return_type = "FolderPage")]
-    pub async fn list_folders(
+    #[wasm_bindgen(js_name = listFolders, unchecked_return_type = "Promise<FolderPage>")]
+    pub fn list_folders(
         &self,
         #[wasm_bindgen(js_name = params, unchecked_optional_param_type = "ListFolders")]
         params_: Option<JsValue>,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        js_async!(self, inner, {
-            let o: ListFolders = params(&params_.unwrap_or_default(), "params")?;
-            let ctx = call_ctx(&options.unwrap_or_default())?;
-            inner.list_folders(&o, &ctx).await
-        })
+    ) -> js_sys::Promise {
+        spawn(
+            &self.inner,
+            with_ctx(options, || {
+                Ok(Op::ListFolders(params(
+                    &params_.unwrap_or_default(),
+                    "params",
+                )?))
+            }),
+        )
     }
 
     /// Every top-level folder, page after page.
@@ -446,93 +660,92 @@ impl MyLibraryClient {
     }
 
     /// One folder, with its sub-folders.
-    #[wasm_bindgen(js_name = getFolder, unchecked_return_type = "Folder")]
-    pub async fn get_folder(
+    #[wasm_bindgen(js_name = getFolder, unchecked_return_type = "Promise<Folder>")]
+    pub fn get_folder(
         &self,
         #[wasm_bindgen(js_name = folderId, unchecked_param_type = "string")] folder_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        js_async!(self, inner, {
-            let id = string_arg(&folder_id, "folderId")?;
-            let ctx = call_ctx(&options.unwrap_or_default())?;
-            inner.folder(&id, &ctx).await
-        })
+    ) -> js_sys::Promise {
+        spawn(
+            &self.inner,
+            with_ctx(options, || {
+                Ok(Op::GetFolder(string_arg(&folder_id, "folderId")?))
+            }),
+        )
     }
 
     /// Creates a folder (never retried automatically).
-    #[wasm_bindgen(js_name = createFolder, unchecked_return_type = "Folder")]
-    pub async fn create_folder(
+    #[wasm_bindgen(js_name = createFolder, unchecked_return_type = "Promise<Folder>")]
+    pub fn create_folder(
         &self,
         #[wasm_bindgen(unchecked_param_type = "NewFolder")] folder: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        js_async!(self, inner, {
-            if folder.is_undefined() || folder.is_null() {
-                return Err(bad("createFolder needs { name }"));
-            }
-            let f: NewFolder = params(&folder, "folder")?;
-            let ctx = call_ctx(&options.unwrap_or_default())?;
-            inner
-                .create_folder(&f.name, f.parent_id.as_deref(), &ctx)
-                .await
-        })
+    ) -> js_sys::Promise {
+        spawn(
+            &self.inner,
+            with_ctx(options, || {
+                if folder.is_undefined() || folder.is_null() {
+                    return Err(bad("createFolder needs { name }"));
+                }
+                Ok(Op::CreateFolder(params(&folder, "folder")?))
+            }),
+        )
     }
 
     /// Renames or moves a folder. Resolves with the folder, or undefined with
     /// `includePayload: false`.
-    #[wasm_bindgen(js_name = updateFolder, unchecked_return_type = "Folder | undefined")]
-    pub async fn update_folder(
+    #[wasm_bindgen(js_name = updateFolder, unchecked_return_type = "Promise<Folder | undefined>")]
+    pub fn update_folder(
         &self,
         #[wasm_bindgen(js_name = folderId, unchecked_param_type = "string")] folder_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "FolderChanges")] changes: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "UpdateOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        js_async!(self, inner, {
-            let id = string_arg(&folder_id, "folderId")?;
-            let c: FolderChanges = params(&object_arg(&changes, "changes")?, "changes")?;
-            let options = options.unwrap_or_default();
-            let ctx = call_ctx(&options)?;
-            let payload = opt_bool(&options, "includePayload")?.unwrap_or(true);
-            Ok(inner
-                .update_folder(
-                    &id,
-                    c.name.as_deref(),
-                    c.parent_id.as_deref(),
-                    payload,
-                    &ctx,
-                )
-                .await?
-                .unwrap_or(JsValue::UNDEFINED))
-        })
+    ) -> js_sys::Promise {
+        let payload = include_payload(&options);
+        spawn(
+            &self.inner,
+            with_ctx(options, || {
+                Ok(Op::UpdateFolder(
+                    string_arg(&folder_id, "folderId")?,
+                    params(&object_arg(&changes, "changes")?, "changes")?,
+                    payload?,
+                ))
+            }),
+        )
     }
 
     /// Deletes a folder; its files go to the trash.
-    #[wasm_bindgen(js_name = deleteFolder)]
-    pub async fn delete_folder(
+    #[wasm_bindgen(js_name = deleteFolder, unchecked_return_type = "Promise<void>")]
+    pub fn delete_folder(
         &self,
         #[wasm_bindgen(js_name = folderId, unchecked_param_type = "string")] folder_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> Result<(), JsValue> {
-        js_async!(self, inner, {
-            let id = string_arg(&folder_id, "folderId")?;
-            let ctx = call_ctx(&options.unwrap_or_default())?;
-            inner.delete_folder(&id, &ctx).await
-        })
+    ) -> js_sys::Promise {
+        spawn(
+            &self.inner,
+            with_ctx(options, || {
+                Ok(Op::DeleteFolder(string_arg(&folder_id, "folderId")?))
+            }),
+        )
     }
 
     /// One page of files: all of them, or one folder's (`folderId`).
-    #[wasm_bindgen(js_name = listFiles, unchecked_return_type = "FilePage")]
-    pub async fn list_files(
+    #[wasm_bindgen(js_name = listFiles, unchecked_return_type = "Promise<FilePage>")]
+    pub fn list_files(
         &self,
         #[wasm_bindgen(js_name = params, unchecked_optional_param_type = "ListFiles")]
         params_: Option<JsValue>,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        js_async!(self, inner, {
-            let o: ListFiles = params(&params_.unwrap_or_default(), "params")?;
-            let ctx = call_ctx(&options.unwrap_or_default())?;
-            inner.list_files(&o, &ctx).await
-        })
+    ) -> js_sys::Promise {
+        spawn(
+            &self.inner,
+            with_ctx(options, || {
+                Ok(Op::ListFiles(params(
+                    &params_.unwrap_or_default(),
+                    "params",
+                )?))
+            }),
+        )
     }
 
     /// Every file, page after page.
@@ -548,92 +761,90 @@ impl MyLibraryClient {
     }
 
     /// One file.
-    #[wasm_bindgen(js_name = getFile, unchecked_return_type = "LibraryFile")]
-    pub async fn get_file(
+    #[wasm_bindgen(js_name = getFile, unchecked_return_type = "Promise<LibraryFile>")]
+    pub fn get_file(
         &self,
         #[wasm_bindgen(js_name = fileId, unchecked_param_type = "string")] file_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        js_async!(self, inner, {
-            let id = string_arg(&file_id, "fileId")?;
-            let ctx = call_ctx(&options.unwrap_or_default())?;
-            inner.file(&id, &ctx).await
-        })
+    ) -> js_sys::Promise {
+        spawn(
+            &self.inner,
+            with_ctx(options, || Ok(Op::GetFile(string_arg(&file_id, "fileId")?))),
+        )
     }
 
     /// Renames, describes or moves a file. Resolves with the file, or undefined with
     /// `includePayload: false`.
-    #[wasm_bindgen(js_name = updateFile, unchecked_return_type = "LibraryFile | undefined")]
-    pub async fn update_file(
+    #[wasm_bindgen(js_name = updateFile, unchecked_return_type = "Promise<LibraryFile | undefined>")]
+    pub fn update_file(
         &self,
         #[wasm_bindgen(js_name = fileId, unchecked_param_type = "string")] file_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "FileChanges")] changes: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "UpdateOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        js_async!(self, inner, {
-            let id = string_arg(&file_id, "fileId")?;
-            let c: FileChanges = params(&object_arg(&changes, "changes")?, "changes")?;
-            let options = options.unwrap_or_default();
-            let ctx = call_ctx(&options)?;
-            let payload = opt_bool(&options, "includePayload")?.unwrap_or(true);
-            Ok(inner
-                .update_file(
-                    &id,
-                    c.name.as_deref(),
-                    c.description.as_deref(),
-                    c.folder_id.as_deref(),
-                    payload,
-                    &ctx,
-                )
-                .await?
-                .unwrap_or(JsValue::UNDEFINED))
-        })
+    ) -> js_sys::Promise {
+        let payload = include_payload(&options);
+        spawn(
+            &self.inner,
+            with_ctx(options, || {
+                Ok(Op::UpdateFile(
+                    string_arg(&file_id, "fileId")?,
+                    params(&object_arg(&changes, "changes")?, "changes")?,
+                    payload?,
+                ))
+            }),
+        )
     }
 
     /// Moves files to the trash.
-    #[wasm_bindgen(js_name = deleteFiles)]
-    pub async fn delete_files(
+    #[wasm_bindgen(js_name = deleteFiles, unchecked_return_type = "Promise<void>")]
+    pub fn delete_files(
         &self,
         #[wasm_bindgen(js_name = fileIds, unchecked_param_type = "string | string[]")]
         file_ids: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> Result<(), JsValue> {
-        js_async!(self, inner, {
-            let ids = ids_arg(&file_ids)?;
-            let ctx = call_ctx(&options.unwrap_or_default())?;
-            inner.delete_files(&ids, &ctx).await
-        })
+    ) -> js_sys::Promise {
+        spawn(
+            &self.inner,
+            with_ctx(options, || Ok(Op::DeleteFiles(ids_arg(&file_ids)?))),
+        )
     }
 
     /// Moves files into a folder (`"0"`: to no folder).
-    #[wasm_bindgen(js_name = moveFiles, unchecked_return_type = "MoveResult[]")]
-    pub async fn move_files(
+    #[wasm_bindgen(js_name = moveFiles, unchecked_return_type = "Promise<MoveResult[]>")]
+    pub fn move_files(
         &self,
         #[wasm_bindgen(js_name = folderId, unchecked_param_type = "string")] folder_id: JsValue,
         #[wasm_bindgen(js_name = fileIds, unchecked_param_type = "string[]")] file_ids: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        js_async!(self, inner, {
-            let folder = string_arg(&folder_id, "folderId")?;
-            let ids = ids_arg(&file_ids)?;
-            let ctx = call_ctx(&options.unwrap_or_default())?;
-            inner.move_files(&folder, &ids, &ctx).await
-        })
+    ) -> js_sys::Promise {
+        spawn(
+            &self.inner,
+            with_ctx(options, || {
+                Ok(Op::MoveFiles(
+                    string_arg(&folder_id, "folderId")?,
+                    ids_arg(&file_ids)?,
+                ))
+            }),
+        )
     }
 
     /// One page of the trash.
-    #[wasm_bindgen(js_name = listTrash, unchecked_return_type = "FilePage")]
-    pub async fn list_trash(
+    #[wasm_bindgen(js_name = listTrash, unchecked_return_type = "Promise<FilePage>")]
+    pub fn list_trash(
         &self,
         #[wasm_bindgen(js_name = params, unchecked_optional_param_type = "ListTrash")]
         params_: Option<JsValue>,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        js_async!(self, inner, {
-            let o: ListTrash = params(&params_.unwrap_or_default(), "params")?;
-            let ctx = call_ctx(&options.unwrap_or_default())?;
-            inner.list_trash(&o, &ctx).await
-        })
+    ) -> js_sys::Promise {
+        spawn(
+            &self.inner,
+            with_ctx(options, || {
+                Ok(Op::ListTrash(params(
+                    &params_.unwrap_or_default(),
+                    "params",
+                )?))
+            }),
+        )
     }
 
     /// Every file in the trash, page after page.
@@ -649,92 +860,90 @@ impl MyLibraryClient {
     }
 
     /// Deletes every file in the trash for good.
-    #[wasm_bindgen(js_name = emptyTrash)]
-    pub async fn empty_trash(
+    #[wasm_bindgen(js_name = emptyTrash, unchecked_return_type = "Promise<void>")]
+    pub fn empty_trash(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> Result<(), JsValue> {
-        js_async!(self, inner, {
-            let ctx = call_ctx(&options.unwrap_or_default())?;
-            inner.empty_trash(&ctx).await
-        })
+    ) -> js_sys::Promise {
+        spawn(&self.inner, with_ctx(options, || Ok(Op::EmptyTrash)))
     }
 
     /// Uploads a file (never retried automatically). Resolves with its id once the API has
     /// accepted it; use `waitForUpload` to wait until it is `Active`.
-    #[wasm_bindgen(js_name = uploadFile, unchecked_return_type = "UploadResult")]
-    pub async fn upload_file(
+    #[wasm_bindgen(js_name = uploadFile, unchecked_return_type = "Promise<UploadResult>")]
+    pub fn upload_file(
         &self,
         #[wasm_bindgen(unchecked_param_type = "UploadParams")] upload: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "UploadOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        js_async!(self, inner, {
-            if !upload.is_object() {
-                return Err(bad("uploadFile needs { data, fileName }"));
-            }
-            let file_name =
-                opt_string(&upload, "fileName")?.ok_or_else(|| bad("fileName must be a string"))?;
-            let file_type = opt_string(&upload, "fileType")?;
-            let folder_id = opt_string(&upload, "folderId")?;
-            let description = opt_string(&upload, "description")?;
-            let source = opt_string(&upload, "source")?;
-            let options = options.unwrap_or_default();
-            let ctx = call_ctx(&options)?;
-            let on_progress = get(&options, "onProgress");
-            if !(on_progress.is_undefined() || on_progress.is_function()) {
-                return Err(bad("onProgress must be a function"));
-            }
-            let id = inner
-                .upload(
-                    &get(&upload, "data"),
-                    &file_name,
-                    file_type.as_deref(),
-                    folder_id.as_deref(),
-                    description.as_deref(),
-                    source.as_deref(),
-                    &on_progress,
-                    &ctx,
-                )
-                .await?;
-            let out = js_sys::Object::new();
-            let _ = Reflect::set(&out, &JsValue::from_str("fileId"), &JsValue::from_str(&id));
-            Ok(out.into())
-        })
+    ) -> js_sys::Promise {
+        let on_progress = get(&options.clone().unwrap_or_default(), "onProgress");
+        spawn(
+            &self.inner,
+            with_ctx(options, || {
+                if !upload.is_object() {
+                    return Err(bad("uploadFile needs { data, fileName }"));
+                }
+                if !(on_progress.is_undefined() || on_progress.is_function()) {
+                    return Err(bad("onProgress must be a function"));
+                }
+                Ok(Op::Upload {
+                    file_name: opt_string(&upload, "fileName")?
+                        .ok_or_else(|| bad("fileName must be a string"))?,
+                    file_type: opt_string(&upload, "fileType")?,
+                    folder_id: opt_string(&upload, "folderId")?,
+                    description: opt_string(&upload, "description")?,
+                    source: opt_string(&upload, "source")?,
+                    data: get(&upload, "data"),
+                    on_progress,
+                })
+            }),
+        )
     }
 
     /// The upload status of files (unknown ids are left out, as the API does).
-    #[wasm_bindgen(js_name = getUploadStatus, unchecked_return_type = "UploadStatus[]")]
-    pub async fn get_upload_status(
+    #[wasm_bindgen(js_name = getUploadStatus, unchecked_return_type = "Promise<UploadStatus[]>")]
+    pub fn get_upload_status(
         &self,
         #[wasm_bindgen(js_name = fileIds, unchecked_param_type = "string | string[]")]
         file_ids: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        js_async!(self, inner, {
-            let ids = ids_arg(&file_ids)?;
-            let ctx = call_ctx(&options.unwrap_or_default())?;
-            inner.upload_status(&ids, &ctx).await
-        })
+    ) -> js_sys::Promise {
+        spawn(
+            &self.inner,
+            with_ctx(options, || Ok(Op::UploadStatus(ids_arg(&file_ids)?))),
+        )
     }
 
     /// Waits until an upload is `Active`; rejects with UPLOAD_FAILED on `VirusFound`, `Failed`,
     /// `Deleted` or an unknown id, and with TIMEOUT when its own time runs out.
-    #[wasm_bindgen(js_name = waitForUpload, unchecked_return_type = "UploadStatus")]
-    pub async fn wait_for_upload(
+    #[wasm_bindgen(js_name = waitForUpload, unchecked_return_type = "Promise<UploadStatus>")]
+    pub fn wait_for_upload(
         &self,
         #[wasm_bindgen(js_name = fileId, unchecked_param_type = "string")] file_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        js_async!(self, inner, {
+    ) -> js_sys::Promise {
+        let op = (|| {
             let id = string_arg(&file_id, "fileId")?;
             let o = object_arg(&options.unwrap_or_default(), "options")?;
             let interval = opt_ms(&o, "intervalMs")?.unwrap_or(1000).max(50);
             let timeout = opt_ms(&o, "timeoutMs")?.unwrap_or(120_000);
-            inner
-                .wait_for_upload(&id, interval, timeout, &get(&o, "signal"))
-                .await
-        })
+            let signal = get(&o, "signal");
+            Ok((
+                Op::WaitForUpload {
+                    id,
+                    interval,
+                    timeout,
+                    signal,
+                },
+                CallCtx::default(),
+            ))
+        })();
+        spawn(&self.inner, op)
     }
+}
+
+fn include_payload(options: &Option<JsValue>) -> Result<bool, Error> {
+    Ok(opt_bool(&options.clone().unwrap_or_default(), "includePayload")?.unwrap_or(true))
 }
 
 impl MyLibraryClient {

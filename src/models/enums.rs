@@ -67,7 +67,7 @@ macro_rules! api_enum {
     (@parse $name:ident, open = false, $s:ident) => {
         $name::known(&$s).ok_or_else(|| {
             let expected: Vec<&str> = $name::KNOWN.iter().map(|v| v.as_str()).collect();
-            serde::de::Error::custom(format!("unknown value {:?}, expected one of {}", $s, expected.join(", ")))
+            serde::de::Error::custom(format!("unknown value \"{}\", expected one of {}", $s, expected.join(", ")))
         })
     };
 }

@@ -54,7 +54,7 @@ fn split<T>(raw: RawPage<T>) -> Result<(Vec<T>, Option<String>), String> {
         .and_then(|p| p.next_link);
     let next = match link {
         Some(l) => {
-            Some(next_token(&l).ok_or_else(|| format!("next_link {l:?} has no next parameter"))?)
+            Some(next_token(&l).ok_or_else(|| format!("next_link \"{l}\" has no next parameter"))?)
         }
         None => None,
     };
