@@ -1,8 +1,6 @@
-//! The only code that touches gloo-net and `fetch`: building a request, sending it through the
-//! global `fetch` (or the caller's own), reading the answer, and the cancellation scope and
-//! timers it needs. Every JavaScript helper it calls resolves or returns a value; none throws.
+//! The only code that touches `fetch`: sending a request through the global `fetch` (or the
+//! caller's own), reading the answer, and the cancellation scope and timers it needs. Every JavaScript helper it calls resolves or returns a value; none throws.
 
-use gloo_net::http::{Method, RequestBuilder};
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -31,7 +29,7 @@ extern "C" {
     pub fn random() -> f64;
 
     #[wasm_bindgen(js_name = callFetch)]
-    fn call_fetch(fetch: &JsValue, request: &web_sys::Request) -> Promise;
+    fn call_fetch(fetch: &JsValue, url: &str, method: &str, headers: &Array, body: &JsValue, signal: &web_sys::AbortSignal) -> Promise;
     #[wasm_bindgen(js_name = readResponse)]
     fn read_response(response: &JsValue) -> Promise;
     #[wasm_bindgen(js_name = retryAfterMs)]
@@ -143,15 +141,6 @@ pub fn errors_of(value: &JsValue) -> Vec<(String, String)> {
     out
 }
 
-fn method_of(m: &str) -> Method {
-    match m {
-        "POST" => Method::POST,
-        "PUT" => Method::PUT,
-        "DELETE" => Method::DELETE,
-        _ => Method::GET,
-    }
-}
-
 /// The headers every call sends: `Accept`, and `Authorization` when there is a token. No other
 /// custom header (they would make browsers send a CORS preflight the API may refuse).
 fn base_headers(token: Option<&str>) -> Vec<(&'static str, String)> {
@@ -162,85 +151,47 @@ fn base_headers(token: Option<&str>) -> Vec<(&'static str, String)> {
     h
 }
 
-/// Sends one request and reads its answer.
-pub async fn send(
-    fetch: &JsValue,
-    method: &str,
-    url: &str,
-    token: Option<&str>,
-    json_body: Option<&str>,
-    scope: &AbortScope,
-) -> Read {
-    let mut b = RequestBuilder::new(url)
-        .method(method_of(method))
-        .abort_signal(Some(&scope.signal()));
+fn flat_headers(token: Option<&str>, content_type: Option<&str>) -> Array {
+    let flat = Array::new();
     for (k, v) in base_headers(token) {
-        b = b.header(k, &v);
+        flat.push(&JsValue::from_str(k));
+        flat.push(&JsValue::from_str(&v));
     }
-    let built = match json_body {
-        Some(body) => b.header("Content-Type", "application/json").body(body),
-        None => b.build(),
-    };
-    let request: web_sys::Request = match built {
-        Ok(r) => r.into(),
-        Err(e) => return Read::Failed(JsValue::from_str(&e.to_string())),
-    };
-    match JsFuture::from(call_fetch(fetch, &request)).await {
-        Ok(response) => read_of(
-            &JsFuture::from(read_response(&response))
-                .await
-                .unwrap_or(JsValue::UNDEFINED),
-        ),
+    if let Some(ct) = content_type {
+        flat.push(&JsValue::from_str("Content-Type"));
+        flat.push(&JsValue::from_str(ct));
+    }
+    flat
+}
+
+async fn fetch_and_read(fetch: &JsValue, url: &str, method: &str, headers: &Array, body: &JsValue, scope: &AbortScope) -> Read {
+    match JsFuture::from(call_fetch(fetch, url, method, headers, body, &scope.signal())).await {
+        Ok(response) => read_of(&JsFuture::from(read_response(&response)).await.unwrap_or(JsValue::UNDEFINED)),
         Err(e) => Read::Failed(e),
     }
+}
+
+/// Sends one request and reads its answer.
+pub async fn send(fetch: &JsValue, method: &str, url: &str, token: Option<&str>, json_body: Option<&str>, scope: &AbortScope) -> Read {
+    let headers = flat_headers(token, json_body.map(|_| "application/json"));
+    let body = json_body.map_or(JsValue::UNDEFINED, JsValue::from_str);
+    fetch_and_read(fetch, url, method, &headers, &body, scope).await
 }
 
 /// Sends an upload (multipart form). With `on_progress` and XMLHttpRequest available (browsers)
 /// the upload reports real progress; elsewhere it goes through fetch.
 #[allow(clippy::too_many_arguments)]
-pub async fn send_upload(
-    fetch: &JsValue,
-    url: &str,
-    token: Option<&str>,
-    fields: &[(&str, &str)],
-    blob: &JsValue,
-    file_name: &str,
-    on_progress: &JsValue,
-    scope: &AbortScope,
-) -> Read {
+pub async fn send_upload(fetch: &JsValue, url: &str, token: Option<&str>, fields: &[(&str, &str)], blob: &JsValue, file_name: &str, on_progress: &JsValue, scope: &AbortScope) -> Read {
     let flat = Array::new();
     for (k, v) in fields {
         flat.push(&JsValue::from_str(k));
         flat.push(&JsValue::from_str(v));
     }
     let form = make_form(&flat, blob, file_name);
+    let headers = flat_headers(token, None);
     if on_progress.is_function() && has_xhr() {
-        let headers = Array::new();
-        for (k, v) in base_headers(token) {
-            headers.push(&JsValue::from_str(k));
-            headers.push(&JsValue::from_str(&v));
-        }
-        let v = JsFuture::from(xhr_upload(url, &headers, &form, on_progress, scope))
-            .await
-            .unwrap_or(JsValue::UNDEFINED);
+        let v = JsFuture::from(xhr_upload(url, &headers, &form, on_progress, scope)).await.unwrap_or(JsValue::UNDEFINED);
         return read_of(&v);
     }
-    let mut b = RequestBuilder::new(url)
-        .method(Method::POST)
-        .abort_signal(Some(&scope.signal()));
-    for (k, v) in base_headers(token) {
-        b = b.header(k, &v);
-    }
-    let request: web_sys::Request = match b.body(form) {
-        Ok(r) => r.into(),
-        Err(e) => return Read::Failed(JsValue::from_str(&e.to_string())),
-    };
-    match JsFuture::from(call_fetch(fetch, &request)).await {
-        Ok(response) => read_of(
-            &JsFuture::from(read_response(&response))
-                .await
-                .unwrap_or(JsValue::UNDEFINED),
-        ),
-        Err(e) => Read::Failed(e),
-    }
+    fetch_and_read(fetch, url, "POST", &headers, &form, scope).await
 }

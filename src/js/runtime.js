@@ -154,11 +154,19 @@ export function random() {
 
 // ---------------------------------------------------------------- fetch
 
-/** Calls `fetchFn` (or the global fetch); a synchronous throw becomes a rejection. */
-export function callFetch(fetchFn, request) {
+/**
+ * Builds the Request and calls `fetchFn` (or the global fetch) with it; a synchronous throw
+ * becomes a rejection. `headers` is [name, value, ...].
+ */
+export function callFetch(fetchFn, url, method, headers, body, signal) {
   try {
     const f = typeof fetchFn === "function" ? fetchFn : globalThis.fetch;
     if (typeof f !== "function") return Promise.reject(new TypeError("no fetch function is available in this runtime"));
+    const h = new Headers();
+    for (let i = 0; i + 1 < headers.length; i += 2) h.set(headers[i], headers[i + 1]);
+    const init = { method, headers: h, signal };
+    if (body !== undefined) init.body = body;
+    const request = new Request(url, init);
     return Promise.resolve(f(request)).then((r) => {
       if (!r || typeof r !== "object" || typeof r.status !== "number") throw new TypeError("fetch resolved with something that is not a Response");
       return r;
