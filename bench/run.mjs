@@ -46,7 +46,7 @@ function size() {
   let top = [];
   try {
     const csv = execFileSync("twiggy", ["top", "-n", "12", "--format", "csv", join(root, "build/bindgen/ctct_mylibrary_bg.wasm")], { encoding: "utf8" });
-    top = csv.trim().split("\n").slice(1).map((l) => { const [name, bytes] = l.split(/,(?=\d+,)/); return { name: name.replace(/^"|"$/g, "").slice(0, 90), bytes: Number(bytes.split(",")[0]) }; }).filter((x) => !x.name.includes("names\" subsection"));
+    top = csv.trim().split("\n").slice(1).map((l) => { const [name, bytes] = l.split(/,(?=\d+,)/); return { name: name.replace(/^"|"$/g, "").slice(0, 90), bytes: Number(bytes.split(",")[0]) }; }).filter((x) => !x.name.includes("function names"));
   } catch { top = [{ name: "twiggy not installed (cargo install twiggy)", bytes: 0 }]; }
   s.largest = top;
   results.size = s;

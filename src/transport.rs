@@ -29,7 +29,14 @@ extern "C" {
     pub fn random() -> f64;
 
     #[wasm_bindgen(js_name = callFetch)]
-    fn call_fetch(fetch: &JsValue, url: &str, method: &str, headers: &Array, body: &JsValue, signal: &web_sys::AbortSignal) -> Promise;
+    fn call_fetch(
+        fetch: &JsValue,
+        url: &str,
+        method: &str,
+        headers: &Array,
+        body: &JsValue,
+        signal: &web_sys::AbortSignal,
+    ) -> Promise;
     #[wasm_bindgen(js_name = readResponse)]
     fn read_response(response: &JsValue) -> Promise;
     #[wasm_bindgen(js_name = retryAfterMs)]
@@ -164,15 +171,42 @@ fn flat_headers(token: Option<&str>, content_type: Option<&str>) -> Array {
     flat
 }
 
-async fn fetch_and_read(fetch: &JsValue, url: &str, method: &str, headers: &Array, body: &JsValue, scope: &AbortScope) -> Read {
-    match JsFuture::from(call_fetch(fetch, url, method, headers, body, &scope.signal())).await {
-        Ok(response) => read_of(&JsFuture::from(read_response(&response)).await.unwrap_or(JsValue::UNDEFINED)),
+async fn fetch_and_read(
+    fetch: &JsValue,
+    url: &str,
+    method: &str,
+    headers: &Array,
+    body: &JsValue,
+    scope: &AbortScope,
+) -> Read {
+    match JsFuture::from(call_fetch(
+        fetch,
+        url,
+        method,
+        headers,
+        body,
+        &scope.signal(),
+    ))
+    .await
+    {
+        Ok(response) => read_of(
+            &JsFuture::from(read_response(&response))
+                .await
+                .unwrap_or(JsValue::UNDEFINED),
+        ),
         Err(e) => Read::Failed(e),
     }
 }
 
 /// Sends one request and reads its answer.
-pub async fn send(fetch: &JsValue, method: &str, url: &str, token: Option<&str>, json_body: Option<&str>, scope: &AbortScope) -> Read {
+pub async fn send(
+    fetch: &JsValue,
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    json_body: Option<&str>,
+    scope: &AbortScope,
+) -> Read {
     let headers = flat_headers(token, json_body.map(|_| "application/json"));
     let body = json_body.map_or(JsValue::UNDEFINED, JsValue::from_str);
     fetch_and_read(fetch, url, method, &headers, &body, scope).await
@@ -181,7 +215,16 @@ pub async fn send(fetch: &JsValue, method: &str, url: &str, token: Option<&str>,
 /// Sends an upload (multipart form). With `on_progress` and XMLHttpRequest available (browsers)
 /// the upload reports real progress; elsewhere it goes through fetch.
 #[allow(clippy::too_many_arguments)]
-pub async fn send_upload(fetch: &JsValue, url: &str, token: Option<&str>, fields: &[(&str, &str)], blob: &JsValue, file_name: &str, on_progress: &JsValue, scope: &AbortScope) -> Read {
+pub async fn send_upload(
+    fetch: &JsValue,
+    url: &str,
+    token: Option<&str>,
+    fields: &[(&str, &str)],
+    blob: &JsValue,
+    file_name: &str,
+    on_progress: &JsValue,
+    scope: &AbortScope,
+) -> Read {
     let flat = Array::new();
     for (k, v) in fields {
         flat.push(&JsValue::from_str(k));
@@ -190,7 +233,9 @@ pub async fn send_upload(fetch: &JsValue, url: &str, token: Option<&str>, fields
     let form = make_form(&flat, blob, file_name);
     let headers = flat_headers(token, None);
     if on_progress.is_function() && has_xhr() {
-        let v = JsFuture::from(xhr_upload(url, &headers, &form, on_progress, scope)).await.unwrap_or(JsValue::UNDEFINED);
+        let v = JsFuture::from(xhr_upload(url, &headers, &form, on_progress, scope))
+            .await
+            .unwrap_or(JsValue::UNDEFINED);
         return read_of(&v);
     }
     fetch_and_read(fetch, url, "POST", &headers, &form, scope).await

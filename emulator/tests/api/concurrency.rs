@@ -90,3 +90,113 @@ async fn concurrent_writes_stay_consistent() {
         .count();
     assert_eq!(usage["image_count"].as_u64().unwrap() as usize, images);
 }
+
+/// 1,000 concurrent mixed requests (reads, uploads, moves, deletes, folder creations, status
+/// checks; at most 200 in flight, bounded in time) leave the library consistent: every file
+/// once, and the usage summary equal to the sum of the sizes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_mixed_requests() {
+    let emu = std::sync::Arc::new(
+        Setup {
+            files: 300,
+            folders: 10,
+            ..Setup::default()
+        }
+        .start()
+        .await,
+    );
+    let existing = ids(&emu.all("/files?limit=1000").await);
+    let small = png(12, 8);
+    let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(200));
+    let mut tasks = Vec::new();
+    for i in 0..1000usize {
+        let (emu, small, gate) = (emu.clone(), small.clone(), gate.clone());
+        let target = existing[(i * 7) % existing.len()].clone();
+        tasks.push(tokio::spawn(async move {
+            let _permit = gate.acquire().await.unwrap();
+            let status = match i % 10 {
+                0 | 1 => emu
+                    .upload(&format!("load{i}.png"), "PNG", "0", small)
+                    .await
+                    .status()
+                    .as_u16(),
+                2 => {
+                    emu.json(Method::PUT, "/folders/-1/files", Some(json!([target])))
+                        .await
+                        .0
+                }
+                3 => {
+                    emu.json(Method::DELETE, &format!("/files/{target}"), None)
+                        .await
+                        .0
+                }
+                4 => {
+                    emu.json(
+                        Method::POST,
+                        "/folders",
+                        Some(json!({ "name": format!("Load {i}") })),
+                    )
+                    .await
+                    .0
+                }
+                5 => {
+                    emu.json(Method::GET, &format!("/files/uploadstatus/{target}"), None)
+                        .await
+                        .0
+                }
+                6 => {
+                    emu.json(
+                        Method::PUT,
+                        &format!("/files/{target}"),
+                        Some(json!({ "description": format!("d{i}") })),
+                    )
+                    .await
+                    .0
+                }
+                7 => emu.json(Method::GET, "/folders?limit=1000", None).await.0,
+                8 => emu.json(Method::GET, "/info", None).await.0,
+                _ => {
+                    emu.json(Method::GET, "/files?limit=200&sort_by=NAME", None)
+                        .await
+                        .0
+                }
+            };
+            assert!(status < 500, "request {i}: {status}");
+        }));
+    }
+    let all = async {
+        for t in tasks {
+            t.await.unwrap();
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(60), all)
+        .await
+        .expect("finished within a minute");
+    let live = emu.all("/files?limit=1000").await;
+    let trash = emu.all("/folders/trash/files?limit=1000").await;
+    let mut every: Vec<String> = ids(&live).into_iter().chain(ids(&trash)).collect();
+    let n = every.len();
+    every.sort();
+    every.dedup();
+    assert_eq!(every.len(), n, "a file is listed twice");
+    assert_eq!(n, existing.len() + 200, "every upload stored once");
+    let usage = emu.info().await["usage_summary"].clone();
+    let bytes: u64 = live
+        .iter()
+        .chain(&trash)
+        .map(|f| f["size"].as_u64().unwrap())
+        .sum();
+    assert_eq!(usage["total_bytes_used"].as_u64().unwrap(), bytes);
+    assert_eq!(usage["file_count"].as_u64().unwrap() as usize, n);
+    let folders = emu.all("/folders?limit=1000").await;
+    assert_eq!(
+        usage["folder_count"].as_u64().unwrap(),
+        count_folders(&folders)
+    );
+}
+
+fn count_folders(list: &[Value]) -> u64 {
+    list.iter()
+        .map(|f| 1 + count_folders(f["children"].as_array().unwrap()))
+        .sum()
+}
