@@ -6,7 +6,7 @@ PORT ?= 8080
 EMULATOR := target/release/mylibrary-emulator
 TSC := tools/node_modules/.bin/tsc
 
-.PHONY: all bootstrap emulator pkg www demo demo-edge test lint test-native test-wasm test-node test-types test-runtimes test-browser bench bench-smoke fmt clean
+.PHONY: all bootstrap emulator pkg www demo demo-edge test lint test-native test-wasm test-node test-types test-runtimes test-browser bench bench-smoke fuzz fmt clean
 
 all: emulator pkg
 
@@ -83,3 +83,7 @@ fmt:
 clean:
 	$(CARGO) clean
 	rm -rf pkg build artifacts
+
+## fuzz: the long fuzz run (cargo-fuzz on nightly where present, else a long proptest run)
+fuzz:
+	scripts/fuzz $(or $(SECONDS),300)

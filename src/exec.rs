@@ -181,7 +181,7 @@ impl Inner {
     /// Runs a call with the rate limiter, retries (GET, PUT, DELETE only) and the time budget.
     ///
     /// Boxed: every operation awaits this one future type, so its state machine is compiled
-    /// once instead of being inlined into each exported method (a third of the wasm otherwise).
+    /// once instead of being inlined into every operation that awaits it.
     pub fn run<'a>(
         &'a self,
         call: &'a Call,
