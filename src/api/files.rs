@@ -1,8 +1,8 @@
 //! Files: list (all, or one folder's), get, update, delete to trash, move.
 
 use super::{
-    Call, Expect, FILE_NAME_MAX, ID_CHARS_PER_URL, IDS_PER_REQUEST, Target, check_cursor,
-    check_description, check_limit, check_text, json_object, json_string,
+    Call, Expect, FILE_NAME_MAX, ID_CHARS_PER_URL, IDS_PER_REQUEST, Target, check_description,
+    check_text, json_object, json_string, list_call,
 };
 use crate::error::Error;
 use crate::models::{FileSortBy, SourceFilter, TypeFilter};
@@ -50,25 +50,12 @@ pub fn list(t: &Target, o: &ListFiles) -> Result<Call, Error> {
         }
         None => vec![Seg::Lit("files")],
     };
-    if let Some(next) = &o.next {
-        check_cursor(next)?;
-        return Ok(t.call("GET", &segs, &[("next", next.clone())], None, Expect::Json));
-    }
-    check_limit(o.limit)?;
-    let mut q = Vec::new();
-    if let Some(l) = o.limit {
-        q.push(("limit", l.to_string()));
-    }
-    if let Some(s) = &o.sort_by {
-        q.push(("sort_by", s.as_str().to_string()));
-    }
-    if let Some(s) = &o.source {
-        q.push(("source", s.as_str().to_string()));
-    }
-    if let Some(k) = &o.kind {
-        q.push(("type", k.as_str().to_string()));
-    }
-    Ok(t.call("GET", &segs, &q, None, Expect::Json))
+    let filters = [
+        ("sort_by", o.sort_by.as_ref().map(|s| s.as_str())),
+        ("source", o.source.as_ref().map(|s| s.as_str())),
+        ("type", o.kind.as_ref().map(|k| k.as_str())),
+    ];
+    list_call(t, &segs, &o.next, o.limit, &filters)
 }
 
 /// One file.

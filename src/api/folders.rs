@@ -1,8 +1,6 @@
 //! Folders: list, get, create, update, delete.
 
-use super::{
-    Call, Expect, FOLDER_NAME_MAX, Target, check_cursor, check_limit, check_text, json_object,
-};
+use super::{Call, Expect, FOLDER_NAME_MAX, Target, check_text, json_object, list_call};
 use crate::error::Error;
 use crate::models::FolderSortBy;
 use crate::url::{Seg, check_id};
@@ -26,25 +24,13 @@ pub struct ListFolders {
 
 /// A page of top-level folders.
 pub fn list(t: &Target, o: &ListFolders) -> Result<Call, Error> {
-    if let Some(next) = &o.next {
-        check_cursor(next)?;
-        return Ok(t.call(
-            "GET",
-            &[Seg::Lit("folders")],
-            &[("next", next.clone())],
-            None,
-            Expect::Json,
-        ));
-    }
-    check_limit(o.limit)?;
-    let mut q = Vec::new();
-    if let Some(l) = o.limit {
-        q.push(("limit", l.to_string()));
-    }
-    if let Some(s) = &o.sort_by {
-        q.push(("sort_by", s.as_str().to_string()));
-    }
-    Ok(t.call("GET", &[Seg::Lit("folders")], &q, None, Expect::Json))
+    list_call(
+        t,
+        &[Seg::Lit("folders")],
+        &o.next,
+        o.limit,
+        &[("sort_by", o.sort_by.as_ref().map(|s| s.as_str()))],
+    )
 }
 
 /// One folder, with its sub-folders.

@@ -81,6 +81,32 @@ pub(crate) fn check_limit(limit: Option<u32>) -> Result<(), Error> {
     }
 }
 
+/// A list request: the cursor alone when continuing (the API requires `next` by itself), else
+/// `limit` and the filters that are set.
+pub(crate) fn list_call(
+    t: &Target,
+    segs: &[Seg<'_>],
+    next: &Option<String>,
+    limit: Option<u32>,
+    filters: &[(&'static str, Option<&str>)],
+) -> Result<Call, Error> {
+    if let Some(next) = next {
+        check_cursor(next)?;
+        return Ok(t.call("GET", segs, &[("next", next.clone())], None, Expect::Json));
+    }
+    check_limit(limit)?;
+    let mut q = Vec::new();
+    if let Some(l) = limit {
+        q.push(("limit", l.to_string()));
+    }
+    for (k, v) in filters {
+        if let Some(v) = v {
+            q.push((*k, v.to_string()));
+        }
+    }
+    Ok(t.call("GET", segs, &q, None, Expect::Json))
+}
+
 pub(crate) fn check_cursor(next: &str) -> Result<(), Error> {
     if next.is_empty() {
         return Err(Error::invalid_argument(

@@ -1,6 +1,6 @@
 //! The trash: list its files, empty it.
 
-use super::{Call, Expect, Target, check_cursor, check_limit};
+use super::{Call, Expect, Target, list_call};
 use crate::error::Error;
 use crate::models::{FileSortBy, TypeFilter};
 use crate::url::Seg;
@@ -30,22 +30,11 @@ const TRASH: [Seg<'static>; 3] = [Seg::Lit("folders"), Seg::Lit("trash"), Seg::L
 
 /// A page of the files in the trash (their status is `Deleted`).
 pub fn list(t: &Target, o: &ListTrash) -> Result<Call, Error> {
-    if let Some(next) = &o.next {
-        check_cursor(next)?;
-        return Ok(t.call("GET", &TRASH, &[("next", next.clone())], None, Expect::Json));
-    }
-    check_limit(o.limit)?;
-    let mut q = Vec::new();
-    if let Some(l) = o.limit {
-        q.push(("limit", l.to_string()));
-    }
-    if let Some(s) = &o.sort_by {
-        q.push(("sort_by", s.as_str().to_string()));
-    }
-    if let Some(k) = &o.kind {
-        q.push(("type", k.as_str().to_string()));
-    }
-    Ok(t.call("GET", &TRASH, &q, None, Expect::Json))
+    let filters = [
+        ("sort_by", o.sort_by.as_ref().map(|s| s.as_str())),
+        ("type", o.kind.as_ref().map(|k| k.as_str())),
+    ];
+    list_call(t, &TRASH, &o.next, o.limit, &filters)
 }
 
 /// Deletes every file in the trash for good.
