@@ -853,3 +853,267 @@ async fn the_rust_api() {
     let err = c.create_folder("写真", None).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidArgument);
 }
+
+#[wasm_bindgen_test]
+async fn fault_matrix_retries_and_no_duplicates() {
+    reset(0).await;
+    let c = client_with(json!({ "retries": 2 }));
+    // 500, 502, 503: a GET is tried 1 + 2 times, then the status is reported
+    for status in [500, 502, 503] {
+        only_fault(json!({ "status": status, "count": 10 })).await;
+        clear_log().await;
+        assert_eq!(rejected(c.get_info(None).await), ("HTTP".into(), status));
+        assert_eq!(log().await.len(), 3, "{status}: three attempts");
+    }
+    http("DELETE", "/_emulator/faults", None).await;
+    // a PUT is retried too, and succeeds on the second attempt
+    only_fault(json!({ "status": 502, "method": "PUT" })).await;
+    clear_log().await;
+    let u = to_json(
+        &c.update_file("9".into(), obj(json!({ "description": "retried" })), None)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(u["description"], "retried");
+    assert_eq!(
+        log().await.iter().map(|e| e.2).collect::<Vec<_>>(),
+        [502, 200]
+    );
+    // an upload is never retried: after a 503, a dropped connection or a timeout, at most one
+    // POST was processed and no file is stored twice. (A browser may itself re-send a request
+    // whose kept-alive connection closed before any answer — it was never processed — so the
+    // dropped case may also succeed there, with one file.)
+    for (i, (f, code)) in [
+        (json!({ "status": 503, "method": "POST", "path": "/v2/library/files" }), "HTTP"),
+        (json!({ "action": "drop", "method": "POST", "path": "/v2/library/files" }), "NETWORK"),
+        (json!({ "action": "delay", "delay_ms": 1500, "method": "POST", "path": "/v2/library/files" }), "TIMEOUT"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        only_fault(f).await;
+        clear_log().await;
+        let name = format!("once-{i}.png");
+        let r = c.upload_file(upload_params(&name, &png(), json!({})), Some(obj(json!({ "timeoutMs": 600 })))).await;
+        match r {
+            Ok(_) => assert_eq!(code, "NETWORK", "only a dropped connection can be re-sent by the transport"),
+            Err(e) => assert_eq!(rejected(Err(e)).0, code),
+        }
+        let processed = log().await.into_iter().filter(|e| e.0 == "POST" && e.2 != 0).count();
+        assert!(processed <= 1, "{code}: {processed} POSTs processed");
+        http("DELETE", "/_emulator/faults", None).await;
+        JsFuture::from(js_sys::Promise::new(&mut |resolve, _| {
+            let _ = js_sys::Reflect::get(&js_sys::global(), &"setTimeout".into()).unwrap().unchecked_into::<js_sys::Function>().call2(&JsValue::NULL, &resolve, &JsValue::from(1000));
+        }))
+        .await
+        .unwrap();
+        let stored = to_json(&c.list_files(Some(obj(json!({ "limit": 1000 }))), None).await.unwrap())["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["name"] == Value::from(name.clone()))
+            .count();
+        assert!(stored <= 1, "{code}: {stored} copies of {name}");
+    }
+    // abort after the call settled: nothing happens, and the client serves the next call
+    let ac = web_sys::AbortController::new().unwrap();
+    let opts = Object::new();
+    Reflect::set(&opts, &"signal".into(), &ac.signal()).unwrap();
+    let done = c.get_info(Some(opts.into())).await;
+    ac.abort_with_reason(&JsValue::from("too late"));
+    assert!(done.is_ok());
+    c.get_info(None).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn every_method_refuses_bad_arguments_before_sending() {
+    reset(0).await;
+    let c = client();
+    clear_log().await;
+    let long = "x".repeat(200);
+    let cases: Vec<(&str, Result<JsValue, JsValue>)> = vec![
+        ("getInfo options", c.get_info(Some(JsValue::from(5))).await),
+        (
+            "listFolders null-ish wrong type",
+            c.list_folders(Some(JsValue::from(true)), None).await,
+        ),
+        (
+            "listFolders limit",
+            c.list_folders(Some(obj(json!({ "limit": -1 }))), None)
+                .await,
+        ),
+        ("getFolder null", c.get_folder(JsValue::NULL, None).await),
+        ("getFolder empty", c.get_folder("".into(), None).await),
+        (
+            "createFolder wrong type",
+            c.create_folder(JsValue::from("name"), None).await,
+        ),
+        (
+            "createFolder empty",
+            c.create_folder(obj(json!({ "name": "" })), None).await,
+        ),
+        (
+            "createFolder over-long",
+            c.create_folder(obj(json!({ "name": long })), None).await,
+        ),
+        (
+            "createFolder not Latin-1",
+            c.create_folder(obj(json!({ "name": "Ünïcødé ✓" })), None)
+                .await,
+        ),
+        (
+            "updateFolder null changes",
+            c.update_folder("-1".into(), JsValue::NULL, None).await,
+        ),
+        (
+            "updateFolder over-long",
+            c.update_folder("-1".into(), obj(json!({ "name": long })), None)
+                .await,
+        ),
+        (
+            "updateFolder includePayload",
+            c.update_folder(
+                "-1".into(),
+                obj(json!({ "name": "a" })),
+                Some(obj(json!({ "includePayload": "yes" }))),
+            )
+            .await,
+        ),
+        (
+            "deleteFolder number",
+            c.delete_folder(JsValue::from(4), None).await,
+        ),
+        (
+            "listFiles unknown enum",
+            c.list_files(Some(obj(json!({ "source": "Dropbox" }))), None)
+                .await,
+        ),
+        (
+            "listFiles empty cursor",
+            c.list_files(Some(obj(json!({ "next": "" }))), None).await,
+        ),
+        ("getFile null", c.get_file(JsValue::NULL, None).await),
+        (
+            "updateFile wrong type",
+            c.update_file("9".into(), JsValue::from(1), None).await,
+        ),
+        (
+            "updateFile over-long name",
+            c.update_file("9".into(), obj(json!({ "name": long })), None)
+                .await,
+        ),
+        (
+            "updateFile nothing",
+            c.update_file("9".into(), obj(json!({})), None).await,
+        ),
+        (
+            "deleteFiles empty",
+            c.delete_files(obj(json!([])), None).await,
+        ),
+        (
+            "deleteFiles null",
+            c.delete_files(JsValue::NULL, None).await,
+        ),
+        (
+            "moveFiles null folder",
+            c.move_files(JsValue::NULL, obj(json!(["9"])), None).await,
+        ),
+        (
+            "moveFiles id with comma",
+            c.move_files("-1".into(), obj(json!(["9,8"])), None).await,
+        ),
+        (
+            "listTrash limit 1001",
+            c.list_trash(Some(obj(json!({ "limit": 1001 }))), None)
+                .await,
+        ),
+        (
+            "emptyTrash options",
+            c.empty_trash(Some(JsValue::from("now"))).await,
+        ),
+        ("uploadFile null", c.upload_file(JsValue::NULL, None).await),
+        (
+            "uploadFile no data",
+            c.upload_file(obj(json!({ "fileName": "a.png" })), None)
+                .await,
+        ),
+        (
+            "uploadFile string data",
+            c.upload_file(obj(json!({ "fileName": "a.png", "data": "abc" })), None)
+                .await,
+        ),
+        (
+            "uploadFile bad source",
+            c.upload_file(
+                upload_params("a.png", &png(), json!({ "source": "Dropbox" })),
+                None,
+            )
+            .await,
+        ),
+        (
+            "uploadFile bad type",
+            c.upload_file(
+                upload_params("a.exe", &png(), json!({ "fileType": "EXE" })),
+                None,
+            )
+            .await,
+        ),
+        (
+            "uploadFile description",
+            c.upload_file(
+                upload_params("a.png", &png(), json!({ "description": long })),
+                None,
+            )
+            .await,
+        ),
+        (
+            "getUploadStatus empty",
+            c.get_upload_status(obj(json!([])), None).await,
+        ),
+        (
+            "getUploadStatus number",
+            c.get_upload_status(JsValue::from(9), None).await,
+        ),
+        (
+            "waitForUpload interval",
+            c.wait_for_upload("9".into(), Some(obj(json!({ "intervalMs": 1.5 }))))
+                .await,
+        ),
+        (
+            "waitForUpload null id",
+            c.wait_for_upload(JsValue::NULL, None).await,
+        ),
+    ];
+    for (what, r) in cases {
+        assert_eq!(rejected(r).0, "INVALID_ARGUMENT", "{what}");
+    }
+    assert!(log().await.is_empty(), "nothing was sent");
+    // setAccessToken is synchronous: it throws the error
+    assert!(c.set_access_token(JsValue::from("")).is_err());
+    assert!(c.set_access_token(JsValue::NULL).is_err());
+    // names and descriptions with any other character go through unharmed
+    let f = to_json(
+        &c.update_file(
+            "9".into(),
+            obj(json!({ "name": "a#b.png", "description": "Café ✓ ?x=1&y=2 <b>" })),
+            None,
+        )
+        .await
+        .unwrap(),
+    );
+    assert_eq!(
+        (f["name"].as_str(), f["description"].as_str()),
+        (Some("a#b.png"), Some("Café ✓ ?x=1&y=2 <b>"))
+    );
+    let up = to_json(
+        &c.upload_file(upload_params("Café #2.png", &png(), json!({})), None)
+            .await
+            .unwrap(),
+    );
+    let got = to_json(
+        &c.get_file(up["fileId"].as_str().unwrap().into(), None)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(got["name"], "Café #2.png");
+}

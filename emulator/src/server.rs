@@ -504,6 +504,9 @@ impl App {
                     None
                 }
                 FaultAction::Respond => {
+                    // Read the request first, as a server does: answering while a client is
+                    // still sending makes it see a reset connection instead of the answer.
+                    let _ = read_body(req, 64 << 20).await;
                     let mut body = match &f.body_base64 {
                         Some(b) => base64::engine::general_purpose::STANDARD
                             .decode(b)
