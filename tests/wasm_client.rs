@@ -911,7 +911,7 @@ async fn fault_matrix_retries_and_no_duplicates() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|f| f["name"] == Value::from(name.clone()))
+            .filter(|f| f["name"].as_str() == Some(name.as_str()))
             .count();
         assert!(stored <= 1, "{code}: {stored} copies of {name}");
     }
