@@ -1088,6 +1088,14 @@ async fn every_method_refuses_bad_arguments_before_sending() {
         assert_eq!(rejected(r).0, "INVALID_ARGUMENT", "{what}");
     }
     assert!(log().await.is_empty(), "nothing was sent");
+    // the access token travels in the Authorization header only, never in a URL
+    c.get_info(None).await.unwrap();
+    let raw = http("GET", "/_emulator/log", None).await;
+    for e in raw.as_array().unwrap() {
+        let q = e["query"].as_str().unwrap();
+        assert!(!q.contains("access_token") && !q.contains(TOKEN), "{q}");
+        assert!(e["headers"].as_array().unwrap().contains(&json!("authorization")));
+    }
     // setAccessToken is synchronous: it throws the error
     assert!(c.set_access_token(JsValue::from("")).is_err());
     assert!(c.set_access_token(JsValue::NULL).is_err());

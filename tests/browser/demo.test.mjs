@@ -35,7 +35,11 @@ function png(w, h) {
 async function open(path = "/") {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.errors = [];
-  page.on("console", (m) => { if (m.type() === "error") page.errors.push(m.text()); });
+  page.on("console", (m) => {
+    if (m.type() === "error") page.errors.push(m.text());
+    // no console line the library or the demo writes holds a credential
+    if (m.text().includes(TOKEN) || m.text().includes(KEY)) page.errors.push(`credential in a console line: ${m.text()}`);
+  });
   page.on("pageerror", (e) => page.errors.push(String(e)));
   page.on("dialog", (d) => { page.errors.push(`dialog: ${d.message()}`); d.dismiss(); });
   await page.goto(base + path);
