@@ -1094,7 +1094,12 @@ async fn every_method_refuses_bad_arguments_before_sending() {
     for e in raw.as_array().unwrap() {
         let q = e["query"].as_str().unwrap();
         assert!(!q.contains("access_token") && !q.contains(TOKEN), "{q}");
-        assert!(e["headers"].as_array().unwrap().contains(&json!("authorization")));
+        assert!(
+            e["headers"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("authorization"))
+        );
     }
     // setAccessToken is synchronous: it throws the error
     assert!(c.set_access_token(JsValue::from("")).is_err());
