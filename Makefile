@@ -48,6 +48,7 @@ lint:
 
 test-native:
 	$(CARGO) test --workspace --all-targets
+	$(CARGO) test --workspace --doc
 
 test-types:
 	$(TSC) -p tests/types/tsconfig.json

@@ -170,17 +170,51 @@ mod rust_api {
     }
 
     /// A MyLibrary client for Rust code running in a JavaScript runtime (a browser, a Worker,
-    /// Node, Deno).
+    /// Node, Deno): it needs that runtime's `fetch`, so this example is not compiled by
+    /// `cargo test --doc`; `tests/wasm_client.rs` (`the_rust_api`) runs the same calls in Node
+    /// and in Chromium.
     ///
     /// ```ignore
+    /// use ctct_mylibrary::api::{files::ListFiles, folders::ListFolders, trash::ListTrash};
     /// use ctct_mylibrary::client::{Client, ClientOptions};
-    /// let client = Client::new(ClientOptions {
-    ///     api_key: Some("key".into()),
-    ///     access_token: Some("token".into()),
-    ///     ..Default::default()
-    /// })?;
+    /// use ctct_mylibrary::models::{FileSortBy, TypeFilter};
+    /// use ctct_mylibrary::ErrorCode;
+    ///
+    /// let client = Client::new(ClientOptions { api_key: Some(key), access_token: Some(token), ..Default::default() })?
+    ///     .with_timeout(10_000);
     /// let info = client.info().await?;
-    /// println!("{} files", info.usage_summary.file_count);
+    /// println!("{} of {} bytes used", info.usage_summary.total_bytes_used, info.max_premium_space_limit);
+    ///
+    /// // folders
+    /// let first = client.list_folders(&ListFolders::new().limit(50)).await?;
+    /// let mut every = client.folders(ListFolders::new());
+    /// while let Some(folder) = every.next().await { println!("{}", folder?.name); }
+    /// let f = client.create_folder("Spring 2026", None).await?;
+    /// let f = client.update_folder(&f.id, Some("Spring"), None).await?; // name only: parent kept
+    /// let _ = client.folder(&f.id).await?;
+    ///
+    /// // files
+    /// let page = client.list_files(&ListFiles::new().kind(TypeFilter::Images).sort_by(FileSortBy::NameDesc)).await?;
+    /// let mut files = client.files(ListFiles::new().folder(&f.id));
+    /// while let Some(file) = files.next().await { println!("{}", file?.name); }
+    /// let id = client.upload(&png_bytes, "photo.png", None, Some(&f.id), Some("a photo")).await?;
+    /// let status = client.wait_for_upload(&id, 500, 60_000).await?; // Active
+    /// let _ = client.upload_status(&[id.clone()]).await?;
+    /// let file = client.update_file(&id, Some("renamed.png"), None, None).await?; // description kept
+    /// let _ = client.file(&file.id).await?;
+    /// let _ = client.move_files("0", &[id.clone()]).await?;
+    /// client.delete_files(&[id.clone()]).await?; // to the trash
+    /// let _ = client.list_trash(&ListTrash::new()).await?;
+    /// let mut trash = client.trash(ListTrash::new());
+    /// while let Some(t) = trash.next().await { t?; }
+    /// client.empty_trash().await?;
+    /// client.delete_folder(&f.id).await?;
+    /// client.set_access_token(&refreshed_token);
+    ///
+    /// match client.file("404").await {
+    ///     Err(e) if e.code() == ErrorCode::Http && e.status() == 404 => {}
+    ///     other => panic!("{other:?}"),
+    /// }
     /// ```
     #[derive(Clone)]
     pub struct Client {

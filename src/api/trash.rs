@@ -65,3 +65,41 @@ mod tests {
         assert!(serde_json::from_str::<ListTrash>(r#"{"source":"ALL"}"#).is_err());
     }
 }
+
+impl ListTrash {
+    /// Every file in the trash, with the API's defaults.
+    ///
+    /// ```
+    /// use ctct_mylibrary::api::trash::ListTrash;
+    /// use ctct_mylibrary::models::{FileSortBy, TypeFilter};
+    /// let o = ListTrash::new().kind(TypeFilter::Documents).sort_by(FileSortBy::Name);
+    /// assert_eq!(o.kind, Some(TypeFilter::Documents));
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Page size, 1–1000.
+    #[must_use]
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sort order.
+    #[must_use]
+    pub fn sort_by(mut self, sort: FileSortBy) -> Self {
+        self.sort_by = Some(sort);
+        self
+    }
+    /// Only images or only documents.
+    #[must_use]
+    pub fn kind(mut self, kind: TypeFilter) -> Self {
+        self.kind = Some(kind);
+        self
+    }
+    /// Continue from a previous page's cursor.
+    #[must_use]
+    pub fn next(mut self, cursor: impl Into<String>) -> Self {
+        self.next = Some(cursor.into());
+        self
+    }
+}
