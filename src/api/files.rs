@@ -172,6 +172,56 @@ pub fn move_to(t: &Target, folder_id: &str, file_ids: &[String]) -> Result<Vec<C
         .collect())
 }
 
+impl ListFiles {
+    /// All files, with the API's defaults.
+    ///
+    /// ```
+    /// use ctct_mylibrary::api::files::ListFiles;
+    /// use ctct_mylibrary::models::{FileSortBy, SourceFilter, TypeFilter};
+    /// let o = ListFiles::new().folder("-1").limit(100).sort_by(FileSortBy::SizeDesc).source(SourceFilter::MyComputer).kind(TypeFilter::Images);
+    /// assert_eq!(o.folder_id.as_deref(), Some("-1"));
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Only this folder's files (`"0"`: the files in no folder).
+    #[must_use]
+    pub fn folder(mut self, folder_id: impl Into<String>) -> Self {
+        self.folder_id = Some(folder_id.into());
+        self
+    }
+    /// Page size, 1–1000.
+    #[must_use]
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sort order.
+    #[must_use]
+    pub fn sort_by(mut self, sort: FileSortBy) -> Self {
+        self.sort_by = Some(sort);
+        self
+    }
+    /// Only files from this source.
+    #[must_use]
+    pub fn source(mut self, source: SourceFilter) -> Self {
+        self.source = Some(source);
+        self
+    }
+    /// Only images or only documents.
+    #[must_use]
+    pub fn kind(mut self, kind: TypeFilter) -> Self {
+        self.kind = Some(kind);
+        self
+    }
+    /// Continue from a previous page's cursor.
+    #[must_use]
+    pub fn next(mut self, cursor: impl Into<String>) -> Self {
+        self.next = Some(cursor.into());
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,55 +347,5 @@ mod tests {
             delete(&t(), &["".into()]).unwrap_err().code(),
             ErrorCode::InvalidArgument
         );
-    }
-}
-
-impl ListFiles {
-    /// All files, with the API's defaults.
-    ///
-    /// ```
-    /// use ctct_mylibrary::api::files::ListFiles;
-    /// use ctct_mylibrary::models::{FileSortBy, SourceFilter, TypeFilter};
-    /// let o = ListFiles::new().folder("-1").limit(100).sort_by(FileSortBy::SizeDesc).source(SourceFilter::MyComputer).kind(TypeFilter::Images);
-    /// assert_eq!(o.folder_id.as_deref(), Some("-1"));
-    /// ```
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Only this folder's files (`"0"`: the files in no folder).
-    #[must_use]
-    pub fn folder(mut self, folder_id: impl Into<String>) -> Self {
-        self.folder_id = Some(folder_id.into());
-        self
-    }
-    /// Page size, 1–1000.
-    #[must_use]
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sort order.
-    #[must_use]
-    pub fn sort_by(mut self, sort: FileSortBy) -> Self {
-        self.sort_by = Some(sort);
-        self
-    }
-    /// Only files from this source.
-    #[must_use]
-    pub fn source(mut self, source: SourceFilter) -> Self {
-        self.source = Some(source);
-        self
-    }
-    /// Only images or only documents.
-    #[must_use]
-    pub fn kind(mut self, kind: TypeFilter) -> Self {
-        self.kind = Some(kind);
-        self
-    }
-    /// Continue from a previous page's cursor.
-    #[must_use]
-    pub fn next(mut self, cursor: impl Into<String>) -> Self {
-        self.next = Some(cursor.into());
-        self
     }
 }

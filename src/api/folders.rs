@@ -117,6 +117,38 @@ pub fn delete(t: &Target, folder_id: &str) -> Result<Call, Error> {
     ))
 }
 
+impl ListFolders {
+    /// All top-level folders, with the API's defaults.
+    ///
+    /// ```
+    /// use ctct_mylibrary::api::folders::ListFolders;
+    /// use ctct_mylibrary::models::FolderSortBy;
+    /// let o = ListFolders::new().limit(10).sort_by(FolderSortBy::Name);
+    /// assert_eq!(o.limit, Some(10));
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Page size, 1–1000.
+    #[must_use]
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sort order.
+    #[must_use]
+    pub fn sort_by(mut self, sort: FolderSortBy) -> Self {
+        self.sort_by = Some(sort);
+        self
+    }
+    /// Continue from a previous page's cursor.
+    #[must_use]
+    pub fn next(mut self, cursor: impl Into<String>) -> Self {
+        self.next = Some(cursor.into());
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,37 +232,5 @@ mod tests {
         assert!(bad.is_err());
         let bad: Result<ListFolders, _> = serde_json::from_str(r#"{"limt": 5}"#);
         assert!(bad.is_err(), "a misspelt option is refused, not ignored");
-    }
-}
-
-impl ListFolders {
-    /// All top-level folders, with the API's defaults.
-    ///
-    /// ```
-    /// use ctct_mylibrary::api::folders::ListFolders;
-    /// use ctct_mylibrary::models::FolderSortBy;
-    /// let o = ListFolders::new().limit(10).sort_by(FolderSortBy::Name);
-    /// assert_eq!(o.limit, Some(10));
-    /// ```
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Page size, 1–1000.
-    #[must_use]
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sort order.
-    #[must_use]
-    pub fn sort_by(mut self, sort: FolderSortBy) -> Self {
-        self.sort_by = Some(sort);
-        self
-    }
-    /// Continue from a previous page's cursor.
-    #[must_use]
-    pub fn next(mut self, cursor: impl Into<String>) -> Self {
-        self.next = Some(cursor.into());
-        self
     }
 }

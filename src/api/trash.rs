@@ -42,30 +42,6 @@ pub fn empty(t: &Target) -> Call {
     t.call("DELETE", &TRASH, &[], None, Expect::Nothing)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn trash_urls() {
-        let t = Target {
-            base: "http://h/v2".into(),
-            api_key: None,
-        };
-        let o = ListTrash {
-            kind: Some(TypeFilter::Documents),
-            sort_by: Some(FileSortBy::Name),
-            ..Default::default()
-        };
-        assert_eq!(
-            list(&t, &o).unwrap().url,
-            "http://h/v2/library/folders/trash/files?sort_by=NAME&type=DOCUMENTS"
-        );
-        assert_eq!(empty(&t).method, "DELETE");
-        assert!(serde_json::from_str::<ListTrash>(r#"{"source":"ALL"}"#).is_err());
-    }
-}
-
 impl ListTrash {
     /// Every file in the trash, with the API's defaults.
     ///
@@ -101,5 +77,29 @@ impl ListTrash {
     pub fn next(mut self, cursor: impl Into<String>) -> Self {
         self.next = Some(cursor.into());
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trash_urls() {
+        let t = Target {
+            base: "http://h/v2".into(),
+            api_key: None,
+        };
+        let o = ListTrash {
+            kind: Some(TypeFilter::Documents),
+            sort_by: Some(FileSortBy::Name),
+            ..Default::default()
+        };
+        assert_eq!(
+            list(&t, &o).unwrap().url,
+            "http://h/v2/library/folders/trash/files?sort_by=NAME&type=DOCUMENTS"
+        );
+        assert_eq!(empty(&t).method, "DELETE");
+        assert!(serde_json::from_str::<ListTrash>(r#"{"source":"ALL"}"#).is_err());
     }
 }
