@@ -1,12 +1,9 @@
 // p50 / p99 latency of 1000-item pages on a 10,000-file library, measured from Node over
 // loopback (keep-alive), every file sort order in turn. Usage: node bench/emulator-latency.mjs [rounds]
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
+import { startEmulator } from "../tests/support/emulator.mjs";
 
 const rounds = Number(process.argv[2] ?? 200);
-const bin = resolve(import.meta.dirname, "../target/release/mylibrary-emulator");
-const child = spawn(bin, ["--port", "0", "--files", "10000", "--qps", "0", "--api-key", "k", "--access-token", "t"], { stdio: ["ignore", "pipe", "inherit"] });
-const base = await new Promise((ok) => child.stdout.on("data", (d) => { const m = /http:\/\/[\d.:]+/.exec(String(d)); if (m) ok(m[0]); }));
+const { base, stop } = await startEmulator(["--files", "10000", "--qps", "0", "--api-key", "k", "--access-token", "t"]);
 const sorts = ["CREATED_DATE_DESC", "NAME", "SIZE_DESC", "DIMENSION", "MODIFIED_DATE"];
 const times = [];
 try {
@@ -20,7 +17,7 @@ try {
     if (i >= 20) times.push(dt); // after warm-up
   }
 } finally {
-  child.kill();
+  stop();
 }
 times.sort((a, b) => a - b);
 const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];

@@ -2,7 +2,9 @@
 // grid at 10,000 files, emulator latency. Each figure is compared with a baseline measured in
 // the same run, interleaved; medians and spreads. `--smoke` runs a few rounds of each to prove
 // the harness works and checks no budget (make test uses it). Results: bench-results/latest.json.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { startEmulator } from "../tests/support/emulator.mjs";
+import { png } from "../tests/support/png.mjs";
 import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync, mkdtempSync, cpSync, symlinkSync } from "node:fs";
 import { gzipSync, brotliCompressSync, constants as zc } from "node:zlib";
 import { tmpdir } from "node:os";
@@ -24,11 +26,7 @@ const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[
 const r2 = (x) => Math.round(x * 100) / 100;
 const row = (area, figure, value, budget = "") => rows.push([area, figure, value, budget]);
 
-async function emulator(args) {
-  const child = spawn(join(root, "target/release/mylibrary-emulator"), ["--port", "0", "--api-key", KEY, "--access-token", TOKEN, ...args], { stdio: ["ignore", "pipe", "inherit"] });
-  const base = await new Promise((ok) => child.stdout.on("data", (d) => { const m = /http:\/\/[\d.:]+/.exec(String(d)); if (m) ok(m[0]); }));
-  return { base, stop: () => child.kill() };
-}
+const emulator = (args) => startEmulator(["--api-key", KEY, "--access-token", TOKEN, ...args]);
 
 // ---------------------------------------------------------------- 1. size
 
@@ -137,7 +135,7 @@ async function bulk() {
   const emu = await emulator(["--files", "0", "--qps", "4", "--upload-delay-ms", "0"]);
   try {
     const client = new MyLibraryClient({ baseUrl: `${emu.base}/v2`, apiKey: KEY, accessToken: TOKEN });
-    const image = smallPng();
+    const image = new Uint8Array(png(16, 16));
     await new Promise((r) => setTimeout(r, 1100)); // an empty window to start from
     await fetch(`${emu.base}/_emulator/log`, { method: "DELETE" });
     const t0 = performance.now();
@@ -157,18 +155,6 @@ async function bulk() {
   } finally {
     emu.stop();
   }
-}
-
-function smallPng() {
-  const zlib = process.getBuiltinModule("node:zlib");
-  const w = 16, h = 16;
-  const raw = Buffer.alloc((w * 3 + 1) * h, 120);
-  for (let y = 0; y < h; y++) raw[y * (w * 3 + 1)] = 0;
-  const table = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
-  const crc = (b) => { let c = 0xffffffff; for (const x of b) c = table[(c ^ x) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
-  const chunk = (t, d) => { const l = Buffer.alloc(4); l.writeUInt32BE(d.length); const td = Buffer.concat([Buffer.from(t), d]); const c = Buffer.alloc(4); c.writeUInt32BE(crc(td)); return Buffer.concat([l, td, c]); };
-  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr.set([8, 2, 0, 0, 0], 8);
-  return new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", zlib.deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]));
 }
 
 // ---------------------------------------------------------------- 4. cold start

@@ -2,10 +2,11 @@
 // serving build/www. Screenshots go to artifacts/screenshots/ (git-ignored).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { chromium } from "../../tools/node_modules/playwright-core/index.mjs";
+import { startEmulator } from "../support/emulator.mjs";
+import { png } from "../support/png.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const shots = resolve(root, "artifacts/screenshots");
@@ -19,18 +20,6 @@ async function api(path, init = {}) {
   return r.status === 204 ? undefined : r.json();
 }
 const control = (path, body) => fetch(`${base}/_emulator/${path}`, { method: "POST", body: JSON.stringify(body ?? {}) }).then((r) => r.json());
-
-function png(w, h) {
-  // a real PNG, drawn here: a gradient, deflated with zlib (node:zlib), CRCs computed
-  const zlib = process.getBuiltinModule("node:zlib");
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set([x * 255 / w, y * 255 / h, 160], y * (w * 3 + 1) + 1 + x * 3);
-  const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
-  const crc = (b) => { let c = 0xffffffff; for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
-  const chunk = (t, d) => { const len = Buffer.alloc(4); len.writeUInt32BE(d.length); const td = Buffer.concat([Buffer.from(t), d]); const c = Buffer.alloc(4); c.writeUInt32BE(crc(td)); return Buffer.concat([len, td, c]); };
-  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", zlib.deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
-}
 
 async function open(path = "/") {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -50,12 +39,11 @@ async function open(path = "/") {
 const cellNames = (page) => page.$$eval(".cell", (cells) => cells.sort((a, b) => a.dataset.index - b.dataset.index).map((c) => c.querySelector(".name").textContent));
 
 before(async () => {
-  const bin = resolve(root, "target/release/mylibrary-emulator");
-  emulator = spawn(bin, ["--port", "0", "--www", resolve(root, "build/www"), "--files", "300", "--folders", "18", "--qps", "0", "--upload-delay-ms", "1200"], { stdio: ["ignore", "pipe", "inherit"] });
-  base = await new Promise((ok) => emulator.stdout.on("data", (d) => { const m = /http:\/\/[\d.:]+/.exec(String(d)); if (m) ok(m[0]); }));
+  emulator = await startEmulator(["--www", resolve(root, "build/www"), "--files", "300", "--folders", "18", "--qps", "0", "--upload-delay-ms", "1200"]);
+  base = emulator.base;
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"] });
 });
-after(async () => { await browser?.close(); emulator?.kill(); });
+after(async () => { await browser?.close(); emulator?.stop(); });
 
 test("loads with no console errors; the tree has the seed and generated folders; thumbnails load", async () => {
   await control("reset", {});

@@ -2,7 +2,8 @@
 // Vite and with esbuild and loaded in Chromium, all against the emulator, none with an init call.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { startEmulator } from "../support/emulator.mjs";
 import { cpSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync, mkdirSync, readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
@@ -31,11 +32,11 @@ before(async () => {
   mkdirSync(www);
   execFileSync(join(tools, ".bin/vite"), ["build", "--outDir", join(www, "vite"), "--base", "./", "--logLevel", "error"], { cwd: join(project, "web") });
   execFileSync(process.execPath, ["build-esbuild.mjs", join(www, "esbuild")], { cwd: join(project, "web") });
-  server = spawn(join(root, "target/release/mylibrary-emulator"), ["--port", "0", "--www", www, "--files", "20", "--folders", "3", "--qps", "0"], { stdio: ["ignore", "pipe", "inherit"] });
-  serverUrl = await new Promise((ok) => server.stdout.on("data", (d) => { const m = /http:\/\/[\d.:]+/.exec(String(d)); if (m) ok(m[0]); }));
+  server = await startEmulator(["--www", www, "--files", "20", "--folders", "3", "--qps", "0"]);
+  serverUrl = server.base;
 });
 
-after(() => server?.kill());
+after(() => server?.stop());
 
 test("Node: the example script lists the library", () => {
   const out = JSON.parse(execFileSync(process.execPath, ["node/list-library.mjs"], { cwd: project, env, encoding: "utf8" }));
