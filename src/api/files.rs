@@ -190,18 +190,6 @@ impl ListFiles {
         self.folder_id = Some(folder_id.into());
         self
     }
-    /// Page size, 1–1000.
-    #[must_use]
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sort order.
-    #[must_use]
-    pub fn sort_by(mut self, sort: FileSortBy) -> Self {
-        self.sort_by = Some(sort);
-        self
-    }
     /// Only files from this source.
     #[must_use]
     pub fn source(mut self, source: SourceFilter) -> Self {
@@ -214,13 +202,9 @@ impl ListFiles {
         self.kind = Some(kind);
         self
     }
-    /// Continue from a previous page's cursor.
-    #[must_use]
-    pub fn next(mut self, cursor: impl Into<String>) -> Self {
-        self.next = Some(cursor.into());
-        self
-    }
 }
+
+list_builders!(ListFiles, FileSortBy);
 
 #[cfg(test)]
 mod tests {

@@ -129,25 +129,9 @@ impl ListFolders {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Page size, 1–1000.
-    #[must_use]
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sort order.
-    #[must_use]
-    pub fn sort_by(mut self, sort: FolderSortBy) -> Self {
-        self.sort_by = Some(sort);
-        self
-    }
-    /// Continue from a previous page's cursor.
-    #[must_use]
-    pub fn next(mut self, cursor: impl Into<String>) -> Self {
-        self.next = Some(cursor.into());
-        self
-    }
 }
+
+list_builders!(ListFolders, FolderSortBy);
 
 #[cfg(test)]
 mod tests {

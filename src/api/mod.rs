@@ -1,6 +1,32 @@
 //! One module per resource: the arguments of each operation, their validation (before anything
 //! is sent), and the request they become. Nothing here does I/O.
 
+/// The `limit`, `sort_by` and `next` setters the list options share.
+macro_rules! list_builders {
+    ($ty:ty, $sort:ty) => {
+        impl $ty {
+            /// Page size, 1–1000.
+            #[must_use]
+            pub fn limit(mut self, limit: u32) -> Self {
+                self.limit = Some(limit);
+                self
+            }
+            /// Sort order.
+            #[must_use]
+            pub fn sort_by(mut self, sort: $sort) -> Self {
+                self.sort_by = Some(sort);
+                self
+            }
+            /// Continue from a previous page's cursor (the other options are then ignored).
+            #[must_use]
+            pub fn next(mut self, cursor: impl Into<String>) -> Self {
+                self.next = Some(cursor.into());
+                self
+            }
+        }
+    };
+}
+
 pub mod files;
 pub mod folders;
 pub mod info;

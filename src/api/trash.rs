@@ -54,31 +54,15 @@ impl ListTrash {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Page size, 1–1000.
-    #[must_use]
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sort order.
-    #[must_use]
-    pub fn sort_by(mut self, sort: FileSortBy) -> Self {
-        self.sort_by = Some(sort);
-        self
-    }
     /// Only images or only documents.
     #[must_use]
     pub fn kind(mut self, kind: TypeFilter) -> Self {
         self.kind = Some(kind);
         self
     }
-    /// Continue from a previous page's cursor.
-    #[must_use]
-    pub fn next(mut self, cursor: impl Into<String>) -> Self {
-        self.next = Some(cursor.into());
-        self
-    }
 }
+
+list_builders!(ListTrash, FileSortBy);
 
 #[cfg(test)]
 mod tests {
