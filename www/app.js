@@ -443,7 +443,13 @@ $("empty-trash").addEventListener("click", async (ev) => {
   }
   b.dataset.confirm = "";
   b.textContent = "Empty trash";
-  if (await attempt(() => client.emptyTrash().then(() => true))) { reloadGrid(); refreshUsage(); }
+  // Take the cells down first: no thumbnail request may start for a file about to be purged.
+  grid.generation++;
+  for (const cell of grid.pool.values()) cell.remove();
+  grid.pool.clear();
+  await attempt(() => client.emptyTrash());
+  reloadGrid();
+  refreshUsage();
 });
 
 // ---------------------------------------------------------------- details

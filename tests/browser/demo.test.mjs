@@ -31,6 +31,7 @@ async function open(path = "/") {
   });
   page.on("pageerror", (e) => page.errors.push(String(e)));
   page.on("dialog", (d) => { page.errors.push(`dialog: ${d.message()}`); d.dismiss(); });
+  page.on("response", (r) => { if (r.status() >= 400 && !r.url().includes("/v2/")) page.errors.push(`${r.status()} for ${r.url()}`); });
   await page.goto(base + path);
   await page.waitForSelector("html[data-ready=true]", { timeout: 20000 });
   await page.waitForFunction(() => !document.getElementById("count").textContent.startsWith("Loading"));
@@ -184,6 +185,7 @@ test("rename and describe, move by drag and by menu, delete, empty trash", async
   await page.waitForFunction(() => !document.querySelector(".cell[data-id='4']"));
   await page.click("#tree [data-id=trash] > .label");
   await page.waitForFunction(() => document.getElementById("count").textContent === "1 file");
+  await page.waitForFunction(() => [...document.querySelectorAll(".cell img")].every((i) => i.complete));
   await page.screenshot({ path: `${shots}/trash.png` });
   await page.click("#empty-trash");
   await page.click("#empty-trash");
