@@ -157,10 +157,9 @@ mod rust_api {
     use crate::error::Error;
     use crate::exec::{CallCtx, Inner};
     use crate::models::*;
+    use crate::ops::Walk;
     use crate::pagination::CursorGuard;
-    use crate::policy::RateLimiter;
     use serde::de::DeserializeOwned;
-    use std::cell::{Cell, RefCell};
     use std::collections::VecDeque;
     use std::rc::Rc;
     use wasm_bindgen::JsValue;
@@ -226,20 +225,8 @@ mod rust_api {
         /// A client with these options (`fetch` is ignored here: the global fetch is used).
         pub fn new(options: ClientOptions) -> Result<Client, Error> {
             let s = Settings::from_options(options)?;
-            let inner = Inner {
-                secrets: RefCell::new(s.target.api_key.iter().cloned().collect()),
-                target: s.target,
-                token: RefCell::new(None),
-                timeout_ms: s.timeout_ms,
-                retry: s.retry,
-                limiter: RefCell::new(RateLimiter::new(s.requests_per_second)),
-                fetch: JsValue::UNDEFINED,
-                max_upload_configured: s.max_upload_bytes,
-                max_upload_learned: Cell::new(None),
-            };
-            inner.set_token(s.access_token);
             Ok(Client {
-                inner: Rc::new(inner),
+                inner: Rc::new(Inner::new(s, JsValue::UNDEFINED)),
                 ctx: CallCtx::default(),
             })
         }
@@ -427,12 +414,6 @@ mod rust_api {
         }
     }
 
-    enum Walk {
-        Folders(ListFolders),
-        Files(ListFiles),
-        Trash(ListTrash),
-    }
-
     /// Every item of a list, fetched a page at a time as `next` is awaited. Stops with a
     /// `Decode` error if the server repeats a page cursor.
     pub struct Items<T> {
@@ -477,41 +458,7 @@ mod rust_api {
 
         async fn fetch(&mut self) -> Result<(), Error> {
             let (inner, ctx, cursor) = (&self.client.inner, &self.client.ctx, self.cursor.take());
-            let value = match &self.walk {
-                Walk::Folders(o) => {
-                    inner
-                        .list_folders(
-                            &ListFolders {
-                                next: cursor.or(o.next.clone()),
-                                ..o.clone()
-                            },
-                            ctx,
-                        )
-                        .await
-                }
-                Walk::Files(o) => {
-                    inner
-                        .list_files(
-                            &ListFiles {
-                                next: cursor.or(o.next.clone()),
-                                ..o.clone()
-                            },
-                            ctx,
-                        )
-                        .await
-                }
-                Walk::Trash(o) => {
-                    inner
-                        .list_trash(
-                            &ListTrash {
-                                next: cursor.or(o.next.clone()),
-                                ..o.clone()
-                            },
-                            ctx,
-                        )
-                        .await
-                }
-            };
+            let value = inner.page(&self.walk, cursor, ctx).await;
             let value = match value {
                 Ok(v) => v,
                 Err(e) => {

@@ -2,6 +2,7 @@
 //! turning every outcome into a value or an [`Error`].
 
 use crate::api::{Call, Target};
+use crate::client::Settings;
 use crate::error::{ApiErrorItem, Error, ErrorCode, Redactor};
 use crate::policy::{RateLimiter, RetryPolicy};
 use crate::transport::{self, AbortScope, Read};
@@ -52,11 +53,6 @@ pub(crate) struct Reply {
 }
 
 impl Inner {
-    pub fn redactor(&self) -> Redactor {
-        let secrets = self.secrets.borrow();
-        Redactor::new(secrets.iter().map(String::as_str))
-    }
-
     pub fn max_upload_bytes(&self) -> u64 {
         self.max_upload_configured
             .or(self.max_upload_learned.get())
@@ -73,31 +69,27 @@ impl Inner {
         *self.token.borrow_mut() = token;
     }
 
-    /// The JavaScript error for an [`Error`]: a `MyLibraryError`, secrets removed.
+    /// The state of a client with these settings; `fetch` is a caller's fetch function or
+    /// undefined.
+    pub fn new(s: Settings, fetch: JsValue) -> Inner {
+        let inner = Inner {
+            secrets: RefCell::new(s.target.api_key.iter().cloned().collect()),
+            target: s.target,
+            token: RefCell::new(None),
+            timeout_ms: s.timeout_ms,
+            retry: s.retry,
+            limiter: RefCell::new(RateLimiter::new(s.requests_per_second)),
+            fetch,
+            max_upload_configured: s.max_upload_bytes,
+            max_upload_learned: Cell::new(None),
+        };
+        inner.set_token(s.access_token);
+        inner
+    }
+
+    /// The JavaScript error for an [`Error`]: a `MyLibraryError`, this client's secrets removed.
     pub fn to_js(&self, err: Error) -> JsValue {
-        let err = err.redacted(&self.redactor());
-        let flat = js_sys::Array::new();
-        for e in err.errors() {
-            flat.push(&JsValue::from_str(&e.error_key));
-            flat.push(&JsValue::from_str(&e.error_message));
-        }
-        let secrets = js_sys::Array::new();
-        for s in self.secrets.borrow().iter() {
-            secrets.push(&JsValue::from_str(s));
-        }
-        let retry = err
-            .retry_after_ms()
-            .map_or(JsValue::UNDEFINED, |ms| JsValue::from_f64(ms as f64));
-        let cause = err.cause().cloned().unwrap_or(JsValue::UNDEFINED);
-        transport::make_error(
-            err.code().as_str(),
-            err.message(),
-            err.status(),
-            &flat,
-            retry,
-            &cause,
-            &secrets,
-        )
+        error_to_js(err, &self.secrets.borrow())
     }
 
     fn stopped(&self, scope: &AbortScope, budget_ms: u64) -> Option<Error> {
@@ -275,4 +267,32 @@ impl Inner {
             .unwrap_or_else(|| "invalid".into());
         Err(Error::decode(msg))
     }
+}
+
+/// The JavaScript error for an [`Error`]: a `MyLibraryError`, with `secrets` removed from its
+/// message, its API errors and its cause.
+pub(crate) fn error_to_js(err: Error, secrets: &[String]) -> JsValue {
+    let err = err.redacted(&Redactor::new(secrets.iter().map(String::as_str)));
+    let flat = js_sys::Array::new();
+    for e in err.errors() {
+        flat.push(&JsValue::from_str(&e.error_key));
+        flat.push(&JsValue::from_str(&e.error_message));
+    }
+    let js_secrets = js_sys::Array::new();
+    for s in secrets {
+        js_secrets.push(&JsValue::from_str(s));
+    }
+    let retry = err
+        .retry_after_ms()
+        .map_or(JsValue::UNDEFINED, |ms| JsValue::from_f64(ms as f64));
+    let cause = err.cause().cloned().unwrap_or(JsValue::UNDEFINED);
+    transport::make_error(
+        err.code().as_str(),
+        err.message(),
+        err.status(),
+        &flat,
+        retry,
+        &cause,
+        &js_secrets,
+    )
 }

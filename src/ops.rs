@@ -7,6 +7,7 @@ use crate::api::{
     files::FileUpdate,
     uploads::{UploadRequest, WaitStep},
 };
+use crate::api::{files::ListFiles, folders::ListFolders, trash::ListTrash};
 use crate::error::{Error, ErrorCode};
 use crate::exec::{CallCtx, Inner};
 use crate::models::FileStatus;
@@ -328,6 +329,72 @@ impl Inner {
                 ErrorCode::Timeout,
                 format!("The upload did not become Active within {timeout_ms} ms"),
             )),
+        }
+    }
+}
+
+/// Which list a walk over pages reads (the JavaScript iterators and the Rust `Items`).
+#[derive(Clone, Debug)]
+pub(crate) enum Walk {
+    Folders(ListFolders),
+    Files(ListFiles),
+    Trash(ListTrash),
+}
+
+impl Inner {
+    pub async fn list_folders(&self, o: &ListFolders, ctx: &CallCtx) -> Result<JsValue, Error> {
+        self.get_json(&api::folders::list(&self.target, o)?, "folderPage", ctx)
+            .await
+    }
+
+    pub async fn list_files(&self, o: &ListFiles, ctx: &CallCtx) -> Result<JsValue, Error> {
+        self.get_json(&api::files::list(&self.target, o)?, "filePage", ctx)
+            .await
+    }
+
+    pub async fn list_trash(&self, o: &ListTrash, ctx: &CallCtx) -> Result<JsValue, Error> {
+        self.get_json(&api::trash::list(&self.target, o)?, "filePage", ctx)
+            .await
+    }
+
+    /// One page of a walk: the walk's first page, or the page of `cursor`.
+    pub async fn page(
+        &self,
+        walk: &Walk,
+        cursor: Option<String>,
+        ctx: &CallCtx,
+    ) -> Result<JsValue, Error> {
+        match walk {
+            Walk::Folders(o) => {
+                self.list_folders(
+                    &ListFolders {
+                        next: cursor.or(o.next.clone()),
+                        ..o.clone()
+                    },
+                    ctx,
+                )
+                .await
+            }
+            Walk::Files(o) => {
+                self.list_files(
+                    &ListFiles {
+                        next: cursor.or(o.next.clone()),
+                        ..o.clone()
+                    },
+                    ctx,
+                )
+                .await
+            }
+            Walk::Trash(o) => {
+                self.list_trash(
+                    &ListTrash {
+                        next: cursor.or(o.next.clone()),
+                        ..o.clone()
+                    },
+                    ctx,
+                )
+                .await
+            }
         }
     }
 }

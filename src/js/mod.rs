@@ -9,12 +9,11 @@ use args::Args;
 mod args;
 use crate::client::{ClientOptions, Settings};
 use crate::error::Error;
-use crate::exec::{CallCtx, Inner};
-use crate::policy::RateLimiter;
+use crate::exec::{CallCtx, Inner, error_to_js};
+use crate::ops::Walk;
 use crate::transport;
 use js_sys::{Array, Reflect};
 use serde::Deserialize;
-use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
@@ -344,19 +343,11 @@ pub struct MyLibraryClient {
     inner: Rc<Inner>,
 }
 
-/// Which list a [`Pager`] walks.
-#[derive(Clone)]
-enum PagerKind {
-    Folders(ListFolders),
-    Files(ListFiles),
-    Trash(ListTrash),
-}
-
 /// Fetches the pages of one walk for `paginate` (internal).
 #[wasm_bindgen(skip_typescript)]
 pub struct Pager {
     inner: Rc<Inner>,
-    kind: PagerKind,
+    kind: Walk,
     ctx: CallCtx,
 }
 
@@ -368,29 +359,6 @@ impl Pager {
             &self.inner,
             Ok((Op::Page(self.kind.clone(), cursor), self.ctx.clone())),
         )
-    }
-}
-
-impl Inner {
-    pub(crate) async fn list_folders(
-        &self,
-        o: &ListFolders,
-        ctx: &CallCtx,
-    ) -> Result<JsValue, Error> {
-        self.get_json(
-            &crate::api::folders::list(&self.target, o)?,
-            "folderPage",
-            ctx,
-        )
-        .await
-    }
-    pub(crate) async fn list_files(&self, o: &ListFiles, ctx: &CallCtx) -> Result<JsValue, Error> {
-        self.get_json(&crate::api::files::list(&self.target, o)?, "filePage", ctx)
-            .await
-    }
-    pub(crate) async fn list_trash(&self, o: &ListTrash, ctx: &CallCtx) -> Result<JsValue, Error> {
-        self.get_json(&crate::api::trash::list(&self.target, o)?, "filePage", ctx)
-            .await
     }
 }
 
@@ -427,7 +395,7 @@ enum Op {
         timeout: u64,
         signal: JsValue,
     },
-    Page(PagerKind, Option<String>),
+    Page(Walk, Option<String>),
 }
 
 async fn dispatch(inner: &Inner, op: Op, ctx: CallCtx) -> Result<JsValue, Error> {
@@ -501,41 +469,7 @@ async fn dispatch(inner: &Inner, op: Op, ctx: CallCtx) -> Result<JsValue, Error>
             timeout,
             signal,
         } => inner.wait_for_upload(&id, interval, timeout, &signal).await,
-        Op::Page(kind, cursor) => match kind {
-            PagerKind::Folders(o) => {
-                inner
-                    .list_folders(
-                        &ListFolders {
-                            next: cursor.or(o.next),
-                            ..o
-                        },
-                        &ctx,
-                    )
-                    .await
-            }
-            PagerKind::Files(o) => {
-                inner
-                    .list_files(
-                        &ListFiles {
-                            next: cursor.or(o.next),
-                            ..o
-                        },
-                        &ctx,
-                    )
-                    .await
-            }
-            PagerKind::Trash(o) => {
-                inner
-                    .list_trash(
-                        &ListTrash {
-                            next: cursor.or(o.next),
-                            ..o
-                        },
-                        &ctx,
-                    )
-                    .await
-            }
-        },
+        Op::Page(walk, cursor) => inner.page(&walk, cursor, &ctx).await,
     }
 }
 
@@ -576,30 +510,12 @@ impl MyLibraryClient {
             }
             Settings::from_options(opts)
         })();
-        let s = match checked {
-            Ok(s) => s,
-            Err(e) => {
-                let inner = Inner::new_plain(Vec::new());
-                return Err(inner.to_js(e));
-            }
-        };
-        let mut secrets = Vec::new();
-        secrets.extend(s.target.api_key.clone());
-        let inner = Inner {
-            target: s.target,
-            token: RefCell::new(None),
-            secrets: RefCell::new(secrets),
-            timeout_ms: s.timeout_ms,
-            retry: s.retry,
-            limiter: RefCell::new(RateLimiter::new(s.requests_per_second)),
-            fetch,
-            max_upload_configured: s.max_upload_bytes,
-            max_upload_learned: Cell::new(None),
-        };
-        inner.set_token(s.access_token);
-        Ok(MyLibraryClient {
-            inner: Rc::new(inner),
-        })
+        match checked {
+            Ok(s) => Ok(MyLibraryClient {
+                inner: Rc::new(Inner::new(s, fetch)),
+            }),
+            Err(e) => Err(error_to_js(e, &[])),
+        }
     }
 
     /// Replaces the access token (a refreshed OAuth token) for the calls that follow.
@@ -655,7 +571,7 @@ impl MyLibraryClient {
         params_: Option<JsValue>,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let kind = params(&params_.unwrap_or_default(), "params").map(PagerKind::Folders);
+        let kind = params(&params_.unwrap_or_default(), "params").map(Walk::Folders);
         self.pager(kind, options)
     }
 
@@ -756,7 +672,7 @@ impl MyLibraryClient {
         params_: Option<JsValue>,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let kind = params(&params_.unwrap_or_default(), "params").map(PagerKind::Files);
+        let kind = params(&params_.unwrap_or_default(), "params").map(Walk::Files);
         self.pager(kind, options)
     }
 
@@ -855,7 +771,7 @@ impl MyLibraryClient {
         params_: Option<JsValue>,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let kind = params(&params_.unwrap_or_default(), "params").map(PagerKind::Trash);
+        let kind = params(&params_.unwrap_or_default(), "params").map(Walk::Trash);
         self.pager(kind, options)
     }
 
@@ -949,7 +865,7 @@ fn include_payload(options: &Option<JsValue>) -> Result<bool, Error> {
 impl MyLibraryClient {
     fn pager(
         &self,
-        kind: Result<PagerKind, Error>,
+        kind: Result<Walk, Error>,
         options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let made = kind.and_then(|kind| {
@@ -963,26 +879,6 @@ impl MyLibraryClient {
         match made {
             Ok(p) => Ok(transport::paginate(p.into())),
             Err(e) => Err(self.inner.to_js(e)),
-        }
-    }
-}
-
-impl Inner {
-    /// A client with no settings, only to build the error of a refused constructor.
-    fn new_plain(secrets: Vec<String>) -> Inner {
-        Inner {
-            target: crate::api::Target {
-                base: String::new(),
-                api_key: None,
-            },
-            token: RefCell::new(None),
-            secrets: RefCell::new(secrets),
-            timeout_ms: 0,
-            retry: Default::default(),
-            limiter: RefCell::new(RateLimiter::new(0)),
-            fetch: JsValue::UNDEFINED,
-            max_upload_configured: None,
-            max_upload_learned: Cell::new(None),
         }
     }
 }
