@@ -884,13 +884,15 @@ async fn fault_matrix_retries_and_no_duplicates() {
     // whose kept-alive connection closed before any answer — it was never processed — so the
     // dropped case may also succeed there, with one file.)
     for (i, (f, code)) in [
-        (json!({ "status": 503, "method": "POST", "path": "/v2/library/files" }), "HTTP"),
-        (json!({ "action": "drop", "method": "POST", "path": "/v2/library/files" }), "NETWORK"),
-        (json!({ "action": "delay", "delay_ms": 1500, "method": "POST", "path": "/v2/library/files" }), "TIMEOUT"),
+        (json!({ "status": 503, "method": "POST", "path": "/v2/library/files", "count": 5 }), "HTTP"),
+        (json!({ "action": "drop", "method": "POST", "path": "/v2/library/files", "count": 5 }), "NETWORK"),
+        (json!({ "action": "delay", "delay_ms": 1500, "method": "POST", "path": "/v2/library/files", "count": 5 }), "TIMEOUT"),
     ]
     .into_iter()
     .enumerate()
     {
+        // Each fault catches several requests: a stray request cannot use it up before the
+        // upload arrives, and a retried upload would still show as a second processed POST.
         only_fault(f).await;
         clear_log().await;
         let name = format!("once-{i}.png");
