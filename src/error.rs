@@ -213,17 +213,20 @@ pub const REDACTED: &str = "[REDACTED]";
 impl Redactor {
     /// Redacts these secrets (empty ones are ignored).
     pub fn new<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut all = Vec::new();
+        let mut all: Vec<String> = Vec::new();
         for s in secrets.into_iter().filter(|s| !s.is_empty()) {
-            let encoded = crate::url::encode_component(s);
-            if encoded != s {
-                all.push(encoded);
+            for form in [crate::url::encode_component(s), s.to_string()] {
+                // Longest first, so a secret inside another is not half-replaced. (A few
+                // strings: an insertion keeps the wasm free of a general sort.)
+                if !all.contains(&form) {
+                    let at = all
+                        .iter()
+                        .position(|x| x.len() < form.len())
+                        .unwrap_or(all.len());
+                    all.insert(at, form);
+                }
             }
-            all.push(s.to_string());
         }
-        // Longest first, so a secret inside another is not half-replaced.
-        all.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        all.dedup();
         Redactor { secrets: all }
     }
 

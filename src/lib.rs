@@ -43,3 +43,10 @@ pub mod __test {
         crate::transport::validate(kind, value)
     }
 }
+
+/// The npm build's allocator (feature `small-alloc`); wasm32 without threads is single-threaded.
+#[cfg(all(target_arch = "wasm32", feature = "small-alloc"))]
+#[global_allocator]
+static ALLOC: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    // SAFETY: wasm32-unknown-unknown without the atomics feature runs on one thread.
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };

@@ -104,8 +104,12 @@ pub fn build(
             Seg::Lit(l) => url.push_str(l),
             Seg::Id(id) => url.push_str(&encode_component(id)),
             Seg::Ids(ids) => {
-                let encoded: Vec<String> = ids.iter().map(|i| encode_component(i)).collect();
-                url.push_str(&encoded.join(","));
+                for (n, id) in ids.iter().enumerate() {
+                    if n > 0 {
+                        url.push(',');
+                    }
+                    url.push_str(&encode_component(id));
+                }
             }
         }
     }

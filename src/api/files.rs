@@ -154,13 +154,14 @@ pub fn move_to(t: &Target, folder_id: &str, file_ids: &[String]) -> Result<Vec<C
     Ok(chunk_ids(&ids, usize::MAX, IDS_PER_REQUEST)
         .iter()
         .map(|c| {
-            let body = format!(
-                "[{}]",
-                c.iter()
-                    .map(|id| json_string(id))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            );
+            let mut body = String::from("[");
+            for (n, id) in c.iter().enumerate() {
+                if n > 0 {
+                    body.push(',');
+                }
+                body.push_str(&json_string(id));
+            }
+            body.push(']');
             t.call(
                 "PUT",
                 &[Seg::Lit("folders"), Seg::Id(folder_id), Seg::Lit("files")],

@@ -188,11 +188,19 @@ pub fn json_string(s: &str) -> String {
 
 /// A JSON object of string fields, in order; `None` values are left out.
 pub(crate) fn json_object(fields: &[(&str, Option<&str>)]) -> String {
-    let parts: Vec<String> = fields
-        .iter()
-        .filter_map(|(k, v)| v.map(|v| format!("{}:{}", json_string(k), json_string(v))))
-        .collect();
-    format!("{{{}}}", parts.join(","))
+    let mut out = String::from("{");
+    for (k, v) in fields {
+        if let Some(v) = v {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            out.push_str(&json_string(k));
+            out.push(':');
+            out.push_str(&json_string(v));
+        }
+    }
+    out.push('}');
+    out
 }
 
 #[cfg(test)]
