@@ -294,11 +294,11 @@ mod rust_api {
             name: Option<&str>,
             parent_id: Option<&str>,
         ) -> Result<Folder, Error> {
-            let v = self
-                .inner
-                .update_folder(folder_id, name, parent_id, true, &self.ctx)
-                .await?;
-            decode(v.unwrap_or(JsValue::UNDEFINED))
+            decode(
+                self.inner
+                    .update_folder(folder_id, name, parent_id, true, &self.ctx)
+                    .await?,
+            )
         }
 
         /// Deletes a folder; its files go to the trash.
@@ -329,11 +329,11 @@ mod rust_api {
             description: Option<&str>,
             folder_id: Option<&str>,
         ) -> Result<LibraryFile, Error> {
-            let v = self
-                .inner
-                .update_file(file_id, name, description, folder_id, true, &self.ctx)
-                .await?;
-            decode(v.unwrap_or(JsValue::UNDEFINED))
+            decode(
+                self.inner
+                    .update_file(file_id, name, description, folder_id, true, &self.ctx)
+                    .await?,
+            )
         }
 
         /// Moves files to the trash.

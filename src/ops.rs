@@ -13,42 +13,107 @@ use crate::exec::{CallCtx, Inner};
 use crate::models::FileStatus;
 use crate::transport::{self, AbortScope};
 use js_sys::{Array, Reflect};
+use std::future::Future;
+use std::pin::Pin;
 use wasm_bindgen::JsValue;
 
 fn field(v: &JsValue, key: &str) -> JsValue {
     Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// The calls of a one-step operation, in order, and how their answers are read.
+pub(crate) struct Plan {
+    calls: Vec<api::Call>,
+    /// What the answers are checked as; `None`: they are not read (the result is undefined).
+    kind: Option<&'static str>,
+    /// The answers are arrays, joined into one.
+    join: bool,
+}
+
+impl Plan {
+    /// One call answering JSON of `kind`.
+    pub fn json(call: api::Call, kind: &'static str) -> Plan {
+        Plan {
+            calls: vec![call],
+            kind: Some(kind),
+            join: false,
+        }
+    }
+    /// Calls whose answers are not needed.
+    pub fn exec(calls: Vec<api::Call>) -> Plan {
+        Plan {
+            calls,
+            kind: None,
+            join: false,
+        }
+    }
+    /// Calls answering arrays of `kind`, joined.
+    pub fn join(calls: Vec<api::Call>, kind: &'static str) -> Plan {
+        Plan {
+            calls,
+            kind: Some(kind),
+            join: true,
+        }
+    }
+    /// One call whose JSON answer is read only when the call asks for a payload.
+    fn payload(call: api::Call, kind: &'static str) -> Plan {
+        if call.expect == Expect::Json {
+            Plan::json(call, kind)
+        } else {
+            Plan::exec(vec![call])
+        }
+    }
+}
+
 impl Inner {
-    /// Runs a call that answers JSON of `kind`; the validated, normalised value.
-    pub async fn get_json(
-        &self,
-        call: &api::Call,
-        kind: &str,
-        ctx: &CallCtx,
-    ) -> Result<JsValue, Error> {
-        let reply = self.run(call, ctx).await?;
-        self.check(kind, &reply.value)
+    /// Runs a plan; its validated, normalised answer. Every one-step operation of both faces
+    /// goes through this one boxed future, so its state machine is compiled once.
+    pub fn run_plan<'a>(
+        &'a self,
+        plan: Plan,
+        ctx: &'a CallCtx,
+    ) -> Pin<Box<dyn Future<Output = Result<JsValue, Error>> + 'a>> {
+        Box::pin(async move {
+            let joined = Array::new();
+            let mut last = JsValue::UNDEFINED;
+            for call in &plan.calls {
+                let reply = self.run(call, ctx).await?;
+                let Some(kind) = plan.kind else { continue };
+                let v = self.check(kind, &reply.value)?;
+                if plan.join {
+                    for item in Array::from(&v).iter() {
+                        joined.push(&item);
+                    }
+                } else {
+                    last = v;
+                }
+            }
+            if plan.join {
+                return Ok(joined.into());
+            }
+            if plan.kind == Some("info") {
+                if let Some(limit) = field(&last, "max_upload_size_limit").as_f64() {
+                    self.max_upload_learned.set(Some(limit as u64));
+                }
+            }
+            Ok(last)
+        })
     }
 
-    /// Runs a call whose answer is not needed.
-    pub async fn exec(&self, call: &api::Call, ctx: &CallCtx) -> Result<(), Error> {
-        self.run(call, ctx).await.map(|_| ())
+    pub fn info_plan(&self) -> Plan {
+        Plan::json(api::info::get(&self.target), "info")
     }
 
     pub async fn info(&self, ctx: &CallCtx) -> Result<JsValue, Error> {
-        let v = self
-            .get_json(&api::info::get(&self.target), "info", ctx)
-            .await?;
-        if let Some(limit) = field(&v, "max_upload_size_limit").as_f64() {
-            self.max_upload_learned.set(Some(limit as u64));
-        }
-        Ok(v)
+        self.run_plan(self.info_plan(), ctx).await
     }
 
     pub async fn folder(&self, id: &str, ctx: &CallCtx) -> Result<JsValue, Error> {
-        self.get_json(&api::folders::get(&self.target, id)?, "folder", ctx)
-            .await
+        self.run_plan(
+            Plan::json(api::folders::get(&self.target, id)?, "folder"),
+            ctx,
+        )
+        .await
     }
 
     pub async fn create_folder(
@@ -57,9 +122,8 @@ impl Inner {
         parent: Option<&str>,
         ctx: &CallCtx,
     ) -> Result<JsValue, Error> {
-        self.get_json(
-            &api::folders::create(&self.target, name, parent)?,
-            "folder",
+        self.run_plan(
+            Plan::json(api::folders::create(&self.target, name, parent)?, "folder"),
             ctx,
         )
         .await
@@ -73,7 +137,7 @@ impl Inner {
         parent: Option<&str>,
         payload: bool,
         ctx: &CallCtx,
-    ) -> Result<Option<JsValue>, Error> {
+    ) -> Result<JsValue, Error> {
         if name.is_none() && parent.is_none() {
             return Err(Error::invalid_argument(
                 "updateFolder needs a name or a parentId to change",
@@ -94,29 +158,20 @@ impl Inner {
             }
         };
         let call = api::folders::update(&self.target, id, name, parent, payload)?;
-        self.optional_payload(&call, "folder", ctx).await
-    }
-
-    async fn optional_payload(
-        &self,
-        call: &api::Call,
-        kind: &str,
-        ctx: &CallCtx,
-    ) -> Result<Option<JsValue>, Error> {
-        if call.expect == Expect::Json {
-            self.get_json(call, kind, ctx).await.map(Some)
-        } else {
-            self.exec(call, ctx).await.map(|_| None)
-        }
+        self.run_plan(Plan::payload(call, "folder"), ctx).await
     }
 
     pub async fn delete_folder(&self, id: &str, ctx: &CallCtx) -> Result<(), Error> {
-        self.exec(&api::folders::delete(&self.target, id)?, ctx)
-            .await
+        self.run_plan(
+            Plan::exec(vec![api::folders::delete(&self.target, id)?]),
+            ctx,
+        )
+        .await
+        .map(drop)
     }
 
     pub async fn file(&self, id: &str, ctx: &CallCtx) -> Result<JsValue, Error> {
-        self.get_json(&api::files::get(&self.target, id)?, "file", ctx)
+        self.run_plan(Plan::json(api::files::get(&self.target, id)?, "file"), ctx)
             .await
     }
 
@@ -129,7 +184,7 @@ impl Inner {
         folder: Option<&str>,
         payload: bool,
         ctx: &CallCtx,
-    ) -> Result<Option<JsValue>, Error> {
+    ) -> Result<JsValue, Error> {
         if name.is_none() && description.is_none() && folder.is_none() {
             return Err(Error::invalid_argument(
                 "updateFile needs a name, a description or a folderId to change",
@@ -160,31 +215,13 @@ impl Inner {
             },
             payload,
         )?;
-        self.optional_payload(&call, "file", ctx).await
+        self.run_plan(Plan::payload(call, "file"), ctx).await
     }
 
     pub async fn delete_files(&self, ids: &[String], ctx: &CallCtx) -> Result<(), Error> {
-        for call in api::files::delete(&self.target, ids)? {
-            self.exec(&call, ctx).await?;
-        }
-        Ok(())
-    }
-
-    /// Runs each call and joins the arrays they answer.
-    async fn concat(
-        &self,
-        calls: Vec<api::Call>,
-        kind: &str,
-        ctx: &CallCtx,
-    ) -> Result<JsValue, Error> {
-        let all = Array::new();
-        for call in calls {
-            let part: Array = self.get_json(&call, kind, ctx).await?.into();
-            for v in part.iter() {
-                all.push(&v);
-            }
-        }
-        Ok(all.into())
+        self.run_plan(Plan::exec(api::files::delete(&self.target, ids)?), ctx)
+            .await
+            .map(drop)
     }
 
     pub async fn move_files(
@@ -194,16 +231,19 @@ impl Inner {
         ctx: &CallCtx,
     ) -> Result<JsValue, Error> {
         let calls = api::files::move_to(&self.target, folder, ids)?;
-        self.concat(calls, "moveResults", ctx).await
+        self.run_plan(Plan::join(calls, "moveResults"), ctx).await
     }
 
     pub async fn upload_status(&self, ids: &[String], ctx: &CallCtx) -> Result<JsValue, Error> {
         let calls = api::uploads::status(&self.target, ids)?;
-        self.concat(calls, "uploadStatuses", ctx).await
+        self.run_plan(Plan::join(calls, "uploadStatuses"), ctx)
+            .await
     }
 
     pub async fn empty_trash(&self, ctx: &CallCtx) -> Result<(), Error> {
-        self.exec(&api::trash::empty(&self.target), ctx).await
+        self.run_plan(Plan::exec(vec![api::trash::empty(&self.target)]), ctx)
+            .await
+            .map(drop)
     }
 
     /// Uploads `data` (a Blob, an ArrayBuffer or a typed array); the new file's id.
@@ -342,59 +382,58 @@ pub(crate) enum Walk {
 }
 
 impl Inner {
+    pub fn list_folders_plan(&self, o: &ListFolders) -> Result<Plan, Error> {
+        Ok(Plan::json(
+            api::folders::list(&self.target, o)?,
+            "folderPage",
+        ))
+    }
+
+    pub fn list_files_plan(&self, o: &ListFiles) -> Result<Plan, Error> {
+        Ok(Plan::json(api::files::list(&self.target, o)?, "filePage"))
+    }
+
+    pub fn list_trash_plan(&self, o: &ListTrash) -> Result<Plan, Error> {
+        Ok(Plan::json(api::trash::list(&self.target, o)?, "filePage"))
+    }
+
     pub async fn list_folders(&self, o: &ListFolders, ctx: &CallCtx) -> Result<JsValue, Error> {
-        self.get_json(&api::folders::list(&self.target, o)?, "folderPage", ctx)
-            .await
+        self.run_plan(self.list_folders_plan(o)?, ctx).await
     }
 
     pub async fn list_files(&self, o: &ListFiles, ctx: &CallCtx) -> Result<JsValue, Error> {
-        self.get_json(&api::files::list(&self.target, o)?, "filePage", ctx)
-            .await
+        self.run_plan(self.list_files_plan(o)?, ctx).await
     }
 
     pub async fn list_trash(&self, o: &ListTrash, ctx: &CallCtx) -> Result<JsValue, Error> {
-        self.get_json(&api::trash::list(&self.target, o)?, "filePage", ctx)
-            .await
+        self.run_plan(self.list_trash_plan(o)?, ctx).await
     }
 
-    /// One page of a walk: the walk's first page, or the page of `cursor`.
+    /// The plan of one page of a walk: the walk's first page, or the page of `cursor`.
+    pub fn page_plan(&self, walk: &Walk, cursor: Option<String>) -> Result<Plan, Error> {
+        match walk {
+            Walk::Folders(o) => self.list_folders_plan(&ListFolders {
+                next: cursor.or(o.next.clone()),
+                ..o.clone()
+            }),
+            Walk::Files(o) => self.list_files_plan(&ListFiles {
+                next: cursor.or(o.next.clone()),
+                ..o.clone()
+            }),
+            Walk::Trash(o) => self.list_trash_plan(&ListTrash {
+                next: cursor.or(o.next.clone()),
+                ..o.clone()
+            }),
+        }
+    }
+
+    /// One page of a walk.
     pub async fn page(
         &self,
         walk: &Walk,
         cursor: Option<String>,
         ctx: &CallCtx,
     ) -> Result<JsValue, Error> {
-        match walk {
-            Walk::Folders(o) => {
-                self.list_folders(
-                    &ListFolders {
-                        next: cursor.or(o.next.clone()),
-                        ..o.clone()
-                    },
-                    ctx,
-                )
-                .await
-            }
-            Walk::Files(o) => {
-                self.list_files(
-                    &ListFiles {
-                        next: cursor.or(o.next.clone()),
-                        ..o.clone()
-                    },
-                    ctx,
-                )
-                .await
-            }
-            Walk::Trash(o) => {
-                self.list_trash(
-                    &ListTrash {
-                        next: cursor.or(o.next.clone()),
-                        ..o.clone()
-                    },
-                    ctx,
-                )
-                .await
-            }
-        }
+        self.run_plan(self.page_plan(walk, cursor)?, ctx).await
     }
 }

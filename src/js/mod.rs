@@ -2,7 +2,7 @@
 //! Every method checks its arguments itself (wrong types included) so that every failure is a
 //! rejected promise with a `MyLibraryError`, never a synchronous throw from the glue.
 
-use crate::api::{files::ListFiles, folders::ListFolders, trash::ListTrash};
+use crate::api::{self, files::ListFiles, folders::ListFolders, trash::ListTrash};
 use crate::models::{FileSortBy, FolderSortBy, SourceFilter, TypeFilter};
 use args::Args;
 
@@ -10,7 +10,7 @@ mod args;
 use crate::client::{ClientOptions, Settings};
 use crate::error::Error;
 use crate::exec::{CallCtx, Inner, error_to_js};
-use crate::ops::Walk;
+use crate::ops::{Plan, Walk};
 use crate::transport;
 use js_sys::{Array, Reflect};
 use serde::Deserialize;
@@ -399,44 +399,52 @@ enum Op {
 }
 
 async fn dispatch(inner: &Inner, op: Op, ctx: CallCtx) -> Result<JsValue, Error> {
-    let done = |r: Result<(), Error>| r.map(|_| JsValue::UNDEFINED);
-    match op {
-        Op::Info => inner.info(&ctx).await,
-        Op::ListFolders(o) => inner.list_folders(&o, &ctx).await,
-        Op::GetFolder(id) => inner.folder(&id, &ctx).await,
-        Op::CreateFolder(f) => {
-            inner
-                .create_folder(&f.name, f.parent_id.as_deref(), &ctx)
-                .await
+    // The one-step operations become a plan first, so they share one await.
+    let plan = match op {
+        Op::Info => inner.info_plan(),
+        Op::ListFolders(o) => inner.list_folders_plan(&o)?,
+        Op::GetFolder(id) => Plan::json(api::folders::get(&inner.target, &id)?, "folder"),
+        Op::CreateFolder(f) => Plan::json(
+            api::folders::create(&inner.target, &f.name, f.parent_id.as_deref())?,
+            "folder",
+        ),
+        Op::DeleteFolder(id) => Plan::exec(vec![api::folders::delete(&inner.target, &id)?]),
+        Op::ListFiles(o) => inner.list_files_plan(&o)?,
+        Op::GetFile(id) => Plan::json(api::files::get(&inner.target, &id)?, "file"),
+        Op::DeleteFiles(ids) => Plan::exec(api::files::delete(&inner.target, &ids)?),
+        Op::MoveFiles(folder, ids) => Plan::join(
+            api::files::move_to(&inner.target, &folder, &ids)?,
+            "moveResults",
+        ),
+        Op::ListTrash(o) => inner.list_trash_plan(&o)?,
+        Op::EmptyTrash => Plan::exec(vec![api::trash::empty(&inner.target)]),
+        Op::UploadStatus(ids) => {
+            Plan::join(api::uploads::status(&inner.target, &ids)?, "uploadStatuses")
         }
-        Op::UpdateFolder(id, c, payload) => Ok(inner
-            .update_folder(
-                &id,
-                c.name.as_deref(),
-                c.parent_id.as_deref(),
-                payload,
-                &ctx,
-            )
-            .await?
-            .unwrap_or(JsValue::UNDEFINED)),
-        Op::DeleteFolder(id) => done(inner.delete_folder(&id, &ctx).await),
-        Op::ListFiles(o) => inner.list_files(&o, &ctx).await,
-        Op::GetFile(id) => inner.file(&id, &ctx).await,
-        Op::UpdateFile(id, c, payload) => Ok(inner
-            .update_file(
-                &id,
-                c.name.as_deref(),
-                c.description.as_deref(),
-                c.folder_id.as_deref(),
-                payload,
-                &ctx,
-            )
-            .await?
-            .unwrap_or(JsValue::UNDEFINED)),
-        Op::DeleteFiles(ids) => done(inner.delete_files(&ids, &ctx).await),
-        Op::MoveFiles(folder, ids) => inner.move_files(&folder, &ids, &ctx).await,
-        Op::ListTrash(o) => inner.list_trash(&o, &ctx).await,
-        Op::EmptyTrash => done(inner.empty_trash(&ctx).await),
+        Op::Page(walk, cursor) => inner.page_plan(&walk, cursor)?,
+        Op::UpdateFolder(id, c, payload) => {
+            return inner
+                .update_folder(
+                    &id,
+                    c.name.as_deref(),
+                    c.parent_id.as_deref(),
+                    payload,
+                    &ctx,
+                )
+                .await;
+        }
+        Op::UpdateFile(id, c, payload) => {
+            return inner
+                .update_file(
+                    &id,
+                    c.name.as_deref(),
+                    c.description.as_deref(),
+                    c.folder_id.as_deref(),
+                    payload,
+                    &ctx,
+                )
+                .await;
+        }
         Op::Upload {
             data,
             file_name,
@@ -460,17 +468,16 @@ async fn dispatch(inner: &Inner, op: Op, ctx: CallCtx) -> Result<JsValue, Error>
                 .await?;
             let out = js_sys::Object::new();
             let _ = Reflect::set(&out, &JsValue::from_str("fileId"), &JsValue::from_str(&id));
-            Ok(out.into())
+            return Ok(out.into());
         }
-        Op::UploadStatus(ids) => inner.upload_status(&ids, &ctx).await,
         Op::WaitForUpload {
             id,
             interval,
             timeout,
             signal,
-        } => inner.wait_for_upload(&id, interval, timeout, &signal).await,
-        Op::Page(walk, cursor) => inner.page(&walk, cursor, &ctx).await,
-    }
+        } => return inner.wait_for_upload(&id, interval, timeout, &signal).await,
+    };
+    inner.run_plan(plan, &ctx).await
 }
 
 /// The promise of an operation: rejected at once with the argument error, or settled by
