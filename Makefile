@@ -87,5 +87,5 @@ clean:
 	rm -rf pkg build artifacts
 
 ## fuzz: the long fuzz run (cargo-fuzz on nightly where present, else a long proptest run)
-fuzz:
+fuzz: bootstrap
 	scripts/fuzz $(or $(SECONDS),300)
