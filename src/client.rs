@@ -157,7 +157,7 @@ mod rust_api {
     use crate::error::Error;
     use crate::exec::{CallCtx, Inner};
     use crate::models::*;
-    use crate::ops::Walk;
+    use crate::ops::{Plan, Walk};
     use crate::pagination::CursorGuard;
     use serde::de::DeserializeOwned;
     use std::collections::VecDeque;
@@ -253,6 +253,16 @@ mod rust_api {
             }
         }
 
+        /// Runs a one-step operation's plan with this client's context; its decoded answer.
+        async fn one<T: DeserializeOwned>(&self, plan: Result<Plan, Error>) -> Result<T, Error> {
+            decode(self.inner.run_plan(&plan?, &self.ctx).await?)
+        }
+
+        /// Runs a plan whose answer is not needed.
+        async fn exec(&self, plan: Result<Plan, Error>) -> Result<(), Error> {
+            self.inner.run_plan(&plan?, &self.ctx).await.map(drop)
+        }
+
         /// Replaces the access token (a refreshed OAuth token).
         pub fn set_access_token(&self, token: &str) {
             self.inner.set_token(Some(token.to_string()));
@@ -260,12 +270,12 @@ mod rust_api {
 
         /// The library's limits and usage.
         pub async fn info(&self) -> Result<LibraryInfo, Error> {
-            decode(self.inner.info(&self.ctx).await?)
+            self.one(self.inner.info_plan()).await
         }
 
         /// One page of top-level folders.
         pub async fn list_folders(&self, options: &ListFolders) -> Result<FolderPage, Error> {
-            decode(self.inner.list_folders(options, &self.ctx).await?)
+            self.one(self.inner.list_folders_plan(options)).await
         }
 
         /// Every top-level folder, page after page.
@@ -275,7 +285,7 @@ mod rust_api {
 
         /// One folder with its sub-folders.
         pub async fn folder(&self, folder_id: &str) -> Result<Folder, Error> {
-            decode(self.inner.folder(folder_id, &self.ctx).await?)
+            self.one(self.inner.folder_plan(folder_id)).await
         }
 
         /// Creates a folder (never retried automatically).
@@ -284,7 +294,8 @@ mod rust_api {
             name: &str,
             parent_id: Option<&str>,
         ) -> Result<Folder, Error> {
-            decode(self.inner.create_folder(name, parent_id, &self.ctx).await?)
+            self.one(self.inner.create_folder_plan(name, parent_id))
+                .await
         }
 
         /// Renames or moves a folder; a missing name is read from the folder first.
@@ -303,12 +314,12 @@ mod rust_api {
 
         /// Deletes a folder; its files go to the trash.
         pub async fn delete_folder(&self, folder_id: &str) -> Result<(), Error> {
-            self.inner.delete_folder(folder_id, &self.ctx).await
+            self.exec(self.inner.delete_folder_plan(folder_id)).await
         }
 
         /// One page of files.
         pub async fn list_files(&self, options: &ListFiles) -> Result<FilePage, Error> {
-            decode(self.inner.list_files(options, &self.ctx).await?)
+            self.one(self.inner.list_files_plan(options)).await
         }
 
         /// Every file, page after page.
@@ -318,7 +329,7 @@ mod rust_api {
 
         /// One file.
         pub async fn file(&self, file_id: &str) -> Result<LibraryFile, Error> {
-            decode(self.inner.file(file_id, &self.ctx).await?)
+            self.one(self.inner.file_plan(file_id)).await
         }
 
         /// Changes a file's name, description or folder; a missing description is read first.
@@ -338,7 +349,7 @@ mod rust_api {
 
         /// Moves files to the trash.
         pub async fn delete_files(&self, file_ids: &[String]) -> Result<(), Error> {
-            self.inner.delete_files(file_ids, &self.ctx).await
+            self.exec(self.inner.delete_files_plan(file_ids)).await
         }
 
         /// Moves files into a folder (`"0"`: to no folder).
@@ -347,16 +358,13 @@ mod rust_api {
             folder_id: &str,
             file_ids: &[String],
         ) -> Result<Vec<MoveResult>, Error> {
-            decode(
-                self.inner
-                    .move_files(folder_id, file_ids, &self.ctx)
-                    .await?,
-            )
+            self.one(self.inner.move_files_plan(folder_id, file_ids))
+                .await
         }
 
         /// One page of the trash.
         pub async fn list_trash(&self, options: &ListTrash) -> Result<FilePage, Error> {
-            decode(self.inner.list_trash(options, &self.ctx).await?)
+            self.one(self.inner.list_trash_plan(options)).await
         }
 
         /// Every file in the trash, page after page.
@@ -366,7 +374,7 @@ mod rust_api {
 
         /// Deletes every file in the trash for good.
         pub async fn empty_trash(&self) -> Result<(), Error> {
-            self.inner.empty_trash(&self.ctx).await
+            self.exec(self.inner.empty_trash_plan()).await
         }
 
         /// Uploads bytes (never retried automatically); the new file's id.
@@ -395,7 +403,7 @@ mod rust_api {
 
         /// Upload status of files (unknown ids are left out).
         pub async fn upload_status(&self, file_ids: &[String]) -> Result<Vec<UploadStatus>, Error> {
-            decode(self.inner.upload_status(file_ids, &self.ctx).await?)
+            self.one(self.inner.upload_status_plan(file_ids)).await
         }
 
         /// Waits until an upload is `Active` (`UploadFailed` on `VirusFound`, `Failed`,
@@ -458,7 +466,10 @@ mod rust_api {
 
         async fn fetch(&mut self) -> Result<(), Error> {
             let (inner, ctx, cursor) = (&self.client.inner, &self.client.ctx, self.cursor.take());
-            let value = inner.page(&self.walk, cursor, ctx).await;
+            let value = match inner.page_plan(&self.walk, cursor) {
+                Ok(plan) => inner.run_plan(&plan, ctx).await,
+                Err(e) => Err(e),
+            };
             let value = match value {
                 Ok(v) => v,
                 Err(e) => {

@@ -70,7 +70,7 @@ impl Inner {
     /// goes through this one boxed future, so its state machine is compiled once.
     pub fn run_plan<'a>(
         &'a self,
-        plan: Plan,
+        plan: &'a Plan,
         ctx: &'a CallCtx,
     ) -> Pin<Box<dyn Future<Output = Result<JsValue, Error>> + 'a>> {
         Box::pin(async move {
@@ -100,33 +100,45 @@ impl Inner {
         })
     }
 
-    pub fn info_plan(&self) -> Plan {
-        Plan::json(api::info::get(&self.target), "info")
+    // The plans of the one-step operations, for both faces to run with `run_plan`.
+
+    pub fn info_plan(&self) -> Result<Plan, Error> {
+        Ok(Plan::json(api::info::get(&self.target), "info"))
     }
 
-    pub async fn info(&self, ctx: &CallCtx) -> Result<JsValue, Error> {
-        self.run_plan(self.info_plan(), ctx).await
+    pub fn folder_plan(&self, id: &str) -> Result<Plan, Error> {
+        Ok(Plan::json(api::folders::get(&self.target, id)?, "folder"))
     }
 
-    pub async fn folder(&self, id: &str, ctx: &CallCtx) -> Result<JsValue, Error> {
-        self.run_plan(
-            Plan::json(api::folders::get(&self.target, id)?, "folder"),
-            ctx,
-        )
-        .await
+    pub fn create_folder_plan(&self, name: &str, parent: Option<&str>) -> Result<Plan, Error> {
+        let call = api::folders::create(&self.target, name, parent)?;
+        Ok(Plan::json(call, "folder"))
     }
 
-    pub async fn create_folder(
-        &self,
-        name: &str,
-        parent: Option<&str>,
-        ctx: &CallCtx,
-    ) -> Result<JsValue, Error> {
-        self.run_plan(
-            Plan::json(api::folders::create(&self.target, name, parent)?, "folder"),
-            ctx,
-        )
-        .await
+    pub fn delete_folder_plan(&self, id: &str) -> Result<Plan, Error> {
+        Ok(Plan::exec(vec![api::folders::delete(&self.target, id)?]))
+    }
+
+    pub fn file_plan(&self, id: &str) -> Result<Plan, Error> {
+        Ok(Plan::json(api::files::get(&self.target, id)?, "file"))
+    }
+
+    pub fn delete_files_plan(&self, ids: &[String]) -> Result<Plan, Error> {
+        Ok(Plan::exec(api::files::delete(&self.target, ids)?))
+    }
+
+    pub fn move_files_plan(&self, folder: &str, ids: &[String]) -> Result<Plan, Error> {
+        let calls = api::files::move_to(&self.target, folder, ids)?;
+        Ok(Plan::join(calls, "moveResults"))
+    }
+
+    pub fn upload_status_plan(&self, ids: &[String]) -> Result<Plan, Error> {
+        let calls = api::uploads::status(&self.target, ids)?;
+        Ok(Plan::join(calls, "uploadStatuses"))
+    }
+
+    pub fn empty_trash_plan(&self) -> Result<Plan, Error> {
+        Ok(Plan::exec(vec![api::trash::empty(&self.target)]))
     }
 
     /// `name: None` reads the folder first, since the API requires a name.
@@ -151,28 +163,14 @@ impl Inner {
             Some(n) => n,
             None => {
                 api::folders::update(&self.target, id, "placeholder", parent, payload)?; // check the arguments before reading
-                current = field(&self.folder(id, ctx).await?, "name")
+                current = field(&self.run_plan(&self.folder_plan(id)?, ctx).await?, "name")
                     .as_string()
                     .unwrap_or_default();
                 &current
             }
         };
         let call = api::folders::update(&self.target, id, name, parent, payload)?;
-        self.run_plan(Plan::payload(call, "folder"), ctx).await
-    }
-
-    pub async fn delete_folder(&self, id: &str, ctx: &CallCtx) -> Result<(), Error> {
-        self.run_plan(
-            Plan::exec(vec![api::folders::delete(&self.target, id)?]),
-            ctx,
-        )
-        .await
-        .map(drop)
-    }
-
-    pub async fn file(&self, id: &str, ctx: &CallCtx) -> Result<JsValue, Error> {
-        self.run_plan(Plan::json(api::files::get(&self.target, id)?, "file"), ctx)
-            .await
+        self.run_plan(&Plan::payload(call, "folder"), ctx).await
     }
 
     /// `description: None` reads the file first, since the API requires a description.
@@ -200,9 +198,12 @@ impl Inner {
         let description = match description {
             Some(d) => d,
             None => {
-                current = field(&self.file(id, ctx).await?, "description")
-                    .as_string()
-                    .unwrap_or_default();
+                current = field(
+                    &self.run_plan(&self.file_plan(id)?, ctx).await?,
+                    "description",
+                )
+                .as_string()
+                .unwrap_or_default();
                 &current
             }
         };
@@ -215,35 +216,7 @@ impl Inner {
             },
             payload,
         )?;
-        self.run_plan(Plan::payload(call, "file"), ctx).await
-    }
-
-    pub async fn delete_files(&self, ids: &[String], ctx: &CallCtx) -> Result<(), Error> {
-        self.run_plan(Plan::exec(api::files::delete(&self.target, ids)?), ctx)
-            .await
-            .map(drop)
-    }
-
-    pub async fn move_files(
-        &self,
-        folder: &str,
-        ids: &[String],
-        ctx: &CallCtx,
-    ) -> Result<JsValue, Error> {
-        let calls = api::files::move_to(&self.target, folder, ids)?;
-        self.run_plan(Plan::join(calls, "moveResults"), ctx).await
-    }
-
-    pub async fn upload_status(&self, ids: &[String], ctx: &CallCtx) -> Result<JsValue, Error> {
-        let calls = api::uploads::status(&self.target, ids)?;
-        self.run_plan(Plan::join(calls, "uploadStatuses"), ctx)
-            .await
-    }
-
-    pub async fn empty_trash(&self, ctx: &CallCtx) -> Result<(), Error> {
-        self.run_plan(Plan::exec(vec![api::trash::empty(&self.target)]), ctx)
-            .await
-            .map(drop)
+        self.run_plan(&Plan::payload(call, "file"), ctx).await
     }
 
     /// Uploads `data` (a Blob, an ArrayBuffer or a typed array); the new file's id.
@@ -324,13 +297,13 @@ impl Inner {
         timeout_ms: u64,
         scope: &AbortScope,
     ) -> Result<JsValue, Error> {
-        let ids = [id.to_string()];
+        let plan = self.upload_status_plan(&[id.to_string()])?;
         loop {
             let ctx = CallCtx {
                 signal: scope.signal().into(),
                 timeout_ms: None,
             };
-            let statuses: Array = match self.upload_status(&ids, &ctx).await {
+            let statuses: Array = match self.run_plan(&plan, &ctx).await {
                 Ok(v) => v.into(),
                 Err(e) => return Err(self.wait_stopped(scope, timeout_ms).unwrap_or(e)),
             };
@@ -397,18 +370,6 @@ impl Inner {
         Ok(Plan::json(api::trash::list(&self.target, o)?, "filePage"))
     }
 
-    pub async fn list_folders(&self, o: &ListFolders, ctx: &CallCtx) -> Result<JsValue, Error> {
-        self.run_plan(self.list_folders_plan(o)?, ctx).await
-    }
-
-    pub async fn list_files(&self, o: &ListFiles, ctx: &CallCtx) -> Result<JsValue, Error> {
-        self.run_plan(self.list_files_plan(o)?, ctx).await
-    }
-
-    pub async fn list_trash(&self, o: &ListTrash, ctx: &CallCtx) -> Result<JsValue, Error> {
-        self.run_plan(self.list_trash_plan(o)?, ctx).await
-    }
-
     /// The plan of one page of a walk: the walk's first page, or the page of `cursor`.
     pub fn page_plan(&self, walk: &Walk, cursor: Option<String>) -> Result<Plan, Error> {
         match walk {
@@ -425,15 +386,5 @@ impl Inner {
                 ..o.clone()
             }),
         }
-    }
-
-    /// One page of a walk.
-    pub async fn page(
-        &self,
-        walk: &Walk,
-        cursor: Option<String>,
-        ctx: &CallCtx,
-    ) -> Result<JsValue, Error> {
-        self.run_plan(self.page_plan(walk, cursor)?, ctx).await
     }
 }

@@ -49,11 +49,20 @@ pub struct UploadRequest<'a> {
 pub fn check(u: &UploadRequest<'_>, max_bytes: u64) -> Result<UploadForm, Error> {
     check_text("fileName", u.file_name, FILE_NAME_MAX)?;
     let file_type = match u.file_type {
-        Some(t) => FileType::known(&t.to_ascii_uppercase())
-            .ok_or_else(|| Error::invalid_argument(format!("fileType \"{t}\" is not supported; use JPEG, JPG, GIF, PNG, PDF, DOC, DOCX, XLS, XLSX, PPT or PPTX")))?,
+        Some(t) => FileType::known(&t.to_ascii_uppercase()).ok_or_else(|| {
+            Error::invalid_argument(format!(
+                "fileType \"{t}\" is not supported; use one of {}",
+                FileType::VALUES.join(", ")
+            ))
+        })?,
         None => FileType::from_file_name(u.file_name)
             .or_else(|| u.mime.and_then(FileType::from_mime))
-            .ok_or_else(|| Error::invalid_argument(format!("the type of \"{}\" cannot be inferred from its name or data; pass fileType", u.file_name)))?,
+            .ok_or_else(|| {
+                Error::invalid_argument(format!(
+                    "the type of \"{}\" cannot be inferred from its name or data; pass fileType",
+                    u.file_name
+                ))
+            })?,
     };
     let source = match u.source {
         None => FileSource::MyComputer,
@@ -61,7 +70,12 @@ pub fn check(u: &UploadRequest<'_>, max_bytes: u64) -> Result<UploadForm, Error>
             .iter()
             .find(|k| k.as_str().eq_ignore_ascii_case(s))
             .cloned()
-            .ok_or_else(|| Error::invalid_argument(format!("source \"{s}\" is not one of MyComputer, StockImage, Facebook, Instagram, Shutterstock, Mobile")))?,
+            .ok_or_else(|| {
+                Error::invalid_argument(format!(
+                    "source \"{s}\" is not one of {}",
+                    FileSource::VALUES.join(", ")
+                ))
+            })?,
     };
     let folder_id = u.folder_id.unwrap_or("0");
     check_id("folderId", folder_id)?;

@@ -2,7 +2,7 @@
 //! Every method checks its arguments itself (wrong types included) so that every failure is a
 //! rejected promise with a `MyLibraryError`, never a synchronous throw from the glue.
 
-use crate::api::{self, files::ListFiles, folders::ListFolders, trash::ListTrash};
+use crate::api::{files::ListFiles, folders::ListFolders, trash::ListTrash};
 use crate::models::{FileSortBy, FolderSortBy, SourceFilter, TypeFilter};
 use args::Args;
 
@@ -10,7 +10,7 @@ mod args;
 use crate::client::{ClientOptions, Settings};
 use crate::error::Error;
 use crate::exec::{CallCtx, Inner, error_to_js};
-use crate::ops::{Plan, Walk};
+use crate::ops::Walk;
 use crate::transport;
 use js_sys::{Array, Reflect};
 use serde::Deserialize;
@@ -184,37 +184,6 @@ fn call_ctx(options: &JsValue) -> Result<CallCtx, Error> {
     })
 }
 
-const FILE_SORTS: &[&str] = &[
-    "CREATED_DATE",
-    "CREATED_DATE_DESC",
-    "MODIFIED_DATE",
-    "MODIFIED_DATE_DESC",
-    "NAME",
-    "NAME_DESC",
-    "SIZE",
-    "SIZE_DESC",
-    "DIMENSION",
-    "DIMENSION_DESC",
-];
-const FOLDER_SORTS: &[&str] = &[
-    "CREATED_DATE",
-    "CREATED_DATE_DESC",
-    "MODIFIED_DATE",
-    "MODIFIED_DATE_DESC",
-    "NAME",
-    "NAME_DESC",
-];
-const SOURCES: &[&str] = &[
-    "ALL",
-    "MyComputer",
-    "StockImage",
-    "Facebook",
-    "Instagram",
-    "Shutterstock",
-    "Mobile",
-];
-const TYPES: &[&str] = &["ALL", "IMAGES", "DOCUMENTS"];
-
 /// Reads the options objects of the JavaScript face; the shapes are the tsify declarations'.
 trait FromJs: Sized + Default {
     const KEYS: &'static [&'static str];
@@ -226,7 +195,7 @@ impl FromJs for ListFolders {
     fn read(a: &Args) -> Result<Self, Error> {
         Ok(ListFolders {
             limit: a.integer("limit", u32::MAX as u64)?.map(|n| n as u32),
-            sort_by: a.one_of("sortBy", FolderSortBy::known, FOLDER_SORTS)?,
+            sort_by: a.one_of("sortBy", FolderSortBy::known, FolderSortBy::VALUES)?,
             next: a.string("next")?,
         })
     }
@@ -238,9 +207,9 @@ impl FromJs for ListFiles {
         Ok(ListFiles {
             folder_id: a.string("folderId")?,
             limit: a.integer("limit", u32::MAX as u64)?.map(|n| n as u32),
-            sort_by: a.one_of("sortBy", FileSortBy::known, FILE_SORTS)?,
-            source: a.one_of("source", SourceFilter::known, SOURCES)?,
-            kind: a.one_of("type", TypeFilter::known, TYPES)?,
+            sort_by: a.one_of("sortBy", FileSortBy::known, FileSortBy::VALUES)?,
+            source: a.one_of("source", SourceFilter::known, SourceFilter::VALUES)?,
+            kind: a.one_of("type", TypeFilter::known, TypeFilter::VALUES)?,
             next: a.string("next")?,
         })
     }
@@ -250,8 +219,8 @@ impl FromJs for ListTrash {
     fn read(a: &Args) -> Result<Self, Error> {
         Ok(ListTrash {
             limit: a.integer("limit", u32::MAX as u64)?.map(|n| n as u32),
-            sort_by: a.one_of("sortBy", FileSortBy::known, FILE_SORTS)?,
-            kind: a.one_of("type", TypeFilter::known, TYPES)?,
+            sort_by: a.one_of("sortBy", FileSortBy::known, FileSortBy::VALUES)?,
+            kind: a.one_of("type", TypeFilter::known, TypeFilter::VALUES)?,
             next: a.string("next")?,
         })
     }
@@ -402,26 +371,18 @@ async fn dispatch(inner: &Inner, op: Op, ctx: CallCtx) -> Result<JsValue, Error>
     // The one-step operations become a plan first, so they share one await.
     let plan = match op {
         Op::Info => inner.info_plan(),
-        Op::ListFolders(o) => inner.list_folders_plan(&o)?,
-        Op::GetFolder(id) => Plan::json(api::folders::get(&inner.target, &id)?, "folder"),
-        Op::CreateFolder(f) => Plan::json(
-            api::folders::create(&inner.target, &f.name, f.parent_id.as_deref())?,
-            "folder",
-        ),
-        Op::DeleteFolder(id) => Plan::exec(vec![api::folders::delete(&inner.target, &id)?]),
-        Op::ListFiles(o) => inner.list_files_plan(&o)?,
-        Op::GetFile(id) => Plan::json(api::files::get(&inner.target, &id)?, "file"),
-        Op::DeleteFiles(ids) => Plan::exec(api::files::delete(&inner.target, &ids)?),
-        Op::MoveFiles(folder, ids) => Plan::join(
-            api::files::move_to(&inner.target, &folder, &ids)?,
-            "moveResults",
-        ),
-        Op::ListTrash(o) => inner.list_trash_plan(&o)?,
-        Op::EmptyTrash => Plan::exec(vec![api::trash::empty(&inner.target)]),
-        Op::UploadStatus(ids) => {
-            Plan::join(api::uploads::status(&inner.target, &ids)?, "uploadStatuses")
-        }
-        Op::Page(walk, cursor) => inner.page_plan(&walk, cursor)?,
+        Op::ListFolders(o) => inner.list_folders_plan(&o),
+        Op::GetFolder(id) => inner.folder_plan(&id),
+        Op::CreateFolder(f) => inner.create_folder_plan(&f.name, f.parent_id.as_deref()),
+        Op::DeleteFolder(id) => inner.delete_folder_plan(&id),
+        Op::ListFiles(o) => inner.list_files_plan(&o),
+        Op::GetFile(id) => inner.file_plan(&id),
+        Op::DeleteFiles(ids) => inner.delete_files_plan(&ids),
+        Op::MoveFiles(folder, ids) => inner.move_files_plan(&folder, &ids),
+        Op::ListTrash(o) => inner.list_trash_plan(&o),
+        Op::EmptyTrash => inner.empty_trash_plan(),
+        Op::UploadStatus(ids) => inner.upload_status_plan(&ids),
+        Op::Page(walk, cursor) => inner.page_plan(&walk, cursor),
         Op::UpdateFolder(id, c, payload) => {
             return inner
                 .update_folder(
@@ -477,7 +438,7 @@ async fn dispatch(inner: &Inner, op: Op, ctx: CallCtx) -> Result<JsValue, Error>
             signal,
         } => return inner.wait_for_upload(&id, interval, timeout, &signal).await,
     };
-    inner.run_plan(plan, &ctx).await
+    inner.run_plan(&plan?, &ctx).await
 }
 
 /// The promise of an operation: rejected at once with the argument error, or settled by

@@ -23,6 +23,9 @@ macro_rules! api_enum {
             /// Every known value.
             pub const KNOWN: &'static [$name] = &[$($name::$variant),+];
 
+            /// The API's spelling of every known value, in the order of [`Self::KNOWN`].
+            pub const VALUES: &'static [&'static str] = &[$($text),+];
+
             /// The API's spelling.
             pub fn as_str(&self) -> &str {
                 match self { $($name::$variant => $text,)+ $name::Other(s) => s }
@@ -66,8 +69,7 @@ macro_rules! api_enum {
     (@parse $name:ident, open = true, $s:ident) => { Ok($name::from_wire(&$s)) };
     (@parse $name:ident, open = false, $s:ident) => {
         $name::known(&$s).ok_or_else(|| {
-            let expected: Vec<&str> = $name::KNOWN.iter().map(|v| v.as_str()).collect();
-            serde::de::Error::custom(format!("unknown value \"{}\", expected one of {}", $s, expected.join(", ")))
+            serde::de::Error::custom(format!("unknown value \"{}\", expected one of {}", $s, $name::VALUES.join(", ")))
         })
     };
 }
