@@ -210,14 +210,8 @@ list_builders!(ListFiles, FileSortBy);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::test_target;
     use crate::error::ErrorCode;
-
-    fn t() -> Target {
-        Target {
-            base: "http://h/v2".into(),
-            api_key: Some("k".into()),
-        }
-    }
 
     #[test]
     fn list_urls() {
@@ -230,11 +224,11 @@ mod tests {
             next: None,
         };
         assert_eq!(
-            list(&t(), &o).unwrap().url,
+            list(&test_target(), &o).unwrap().url,
             "http://h/v2/library/folders/-4/files?limit=10&sort_by=SIZE_DESC&source=MyComputer&type=IMAGES&api_key=k"
         );
         assert_eq!(
-            list(&t(), &ListFiles::default()).unwrap().url,
+            list(&test_target(), &ListFiles::default()).unwrap().url,
             "http://h/v2/library/files?api_key=k"
         );
         let o = ListFiles {
@@ -242,7 +236,7 @@ mod tests {
             ..ListFiles::default()
         };
         assert_eq!(
-            list(&t(), &o).unwrap().url,
+            list(&test_target(), &o).unwrap().url,
             "http://h/v2/library/files?next=abc&api_key=k"
         );
         let o = ListFiles {
@@ -250,7 +244,7 @@ mod tests {
             ..ListFiles::default()
         };
         assert_eq!(
-            list(&t(), &o).unwrap().url,
+            list(&test_target(), &o).unwrap().url,
             "http://h/v2/library/folders/..%2Finfo/files?api_key=k"
         );
         let parsed: ListFiles =
@@ -273,63 +267,51 @@ mod tests {
             description: "d",
             folder_id: Some("0"),
         };
-        let c = update(&t(), "9", &u, true).unwrap();
+        let with = |f: &FileUpdate| update(&test_target(), "9", f, true);
+        let c = with(&u).unwrap();
         assert_eq!(
             c.json_body.as_deref(),
             Some(r#"{"description":"d","folder_id":"0"}"#)
         );
+        let long_description = "d".repeat(101);
+        let long_name = "n".repeat(81);
         assert!(
-            update(
-                &t(),
-                "9",
-                &FileUpdate {
-                    description: &"d".repeat(101),
-                    ..u.clone()
-                },
-                true
-            )
+            with(&FileUpdate {
+                description: &long_description,
+                ..u.clone()
+            })
             .is_err()
         );
         assert!(
-            update(
-                &t(),
-                "9",
-                &FileUpdate {
-                    name: Some(&"n".repeat(81)),
-                    ..u.clone()
-                },
-                true
-            )
+            with(&FileUpdate {
+                name: Some(&long_name),
+                ..u.clone()
+            })
             .is_err()
         );
         assert!(
-            update(
-                &t(),
-                "9",
-                &FileUpdate {
-                    name: Some("日本語 #?.png"),
-                    ..u
-                },
-                true
-            )
+            with(&FileUpdate {
+                name: Some("日本語 #?.png"),
+                ..u
+            })
             .is_ok()
         );
         let ids: Vec<String> = (1..=250).map(|i| i.to_string()).collect();
-        let calls = delete(&t(), &ids).unwrap();
+        let calls = delete(&test_target(), &ids).unwrap();
         assert_eq!(calls.len(), 3);
         assert!(calls[0].url.starts_with("http://h/v2/library/files/1,2,3,"));
-        let moves = move_to(&t(), "-1", &ids[..3]).unwrap();
+        let moves = move_to(&test_target(), "-1", &ids[..3]).unwrap();
         assert_eq!(moves[0].json_body.as_deref(), Some(r#"["1","2","3"]"#));
         assert_eq!(
-            delete(&t(), &[]).unwrap_err().code(),
+            delete(&test_target(), &[]).unwrap_err().code(),
             ErrorCode::InvalidArgument
         );
         assert_eq!(
-            delete(&t(), &["1,2".into()]).unwrap_err().code(),
+            delete(&test_target(), &["1,2".into()]).unwrap_err().code(),
             ErrorCode::InvalidArgument
         );
         assert_eq!(
-            delete(&t(), &["".into()]).unwrap_err().code(),
+            delete(&test_target(), &["".into()]).unwrap_err().code(),
             ErrorCode::InvalidArgument
         );
     }

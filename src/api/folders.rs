@@ -136,14 +136,8 @@ list_builders!(ListFolders, FolderSortBy);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::test_target;
     use crate::error::ErrorCode;
-
-    fn t() -> Target {
-        Target {
-            base: "http://h/v2".into(),
-            api_key: Some("k".into()),
-        }
-    }
 
     #[test]
     fn list_sends_next_alone() {
@@ -153,7 +147,7 @@ mod tests {
             next: None,
         };
         assert_eq!(
-            list(&t(), &o).unwrap().url,
+            list(&test_target(), &o).unwrap().url,
             "http://h/v2/library/folders?limit=5&sort_by=NAME_DESC&api_key=k"
         );
         let o = ListFolders {
@@ -161,13 +155,13 @@ mod tests {
             ..o
         };
         assert_eq!(
-            list(&t(), &o).unwrap().url,
+            list(&test_target(), &o).unwrap().url,
             "http://h/v2/library/folders?next=b2Zm%2B%2F%3D&api_key=k"
         );
         for l in [0, 1001] {
             assert_eq!(
                 list(
-                    &t(),
+                    &test_target(),
                     &ListFolders {
                         limit: Some(l),
                         ..Default::default()
@@ -182,21 +176,21 @@ mod tests {
 
     #[test]
     fn names_are_checked() {
-        assert!(create(&t(), "Café Müller ½", None).is_ok());
-        assert!(create(&t(), &"é".repeat(40), None).is_ok());
+        assert!(create(&test_target(), "Café Müller ½", None).is_ok());
+        assert!(create(&test_target(), &"é".repeat(40), None).is_ok());
         for bad in ["", "   ", "写真", "€uro", &"x".repeat(41)] {
             assert_eq!(
-                create(&t(), bad, None).unwrap_err().code(),
+                create(&test_target(), bad, None).unwrap_err().code(),
                 ErrorCode::InvalidArgument,
                 "{bad:?}"
             );
         }
-        let c = create(&t(), "a\"b", Some("-4")).unwrap();
+        let c = create(&test_target(), "a\"b", Some("-4")).unwrap();
         assert_eq!(
             (c.method, c.json_body.as_deref()),
             ("POST", Some(r#"{"name":"a\"b","parent_id":"-4"}"#))
         );
-        let u = update(&t(), "-4", "x", None, false).unwrap();
+        let u = update(&test_target(), "-4", "x", None, false).unwrap();
         assert_eq!(
             u.url,
             "http://h/v2/library/folders/-4?include_payload=FALSE&api_key=k"
@@ -205,7 +199,7 @@ mod tests {
             (u.json_body.as_deref(), u.expect),
             (Some(r#"{"name":"x"}"#), Expect::Nothing)
         );
-        assert!(delete(&t(), "..").is_err());
+        assert!(delete(&test_target(), "..").is_err());
     }
 
     #[test]

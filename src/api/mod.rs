@@ -203,6 +203,15 @@ pub(crate) fn json_object(fields: &[(&str, Option<&str>)]) -> String {
     out
 }
 
+/// The target of the request-plan tests: base `http://h/v2`, api key `k`.
+#[cfg(test)]
+pub(crate) fn test_target() -> Target {
+    Target {
+        base: "http://h/v2".into(),
+        api_key: Some("k".into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

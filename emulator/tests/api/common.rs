@@ -141,6 +141,14 @@ impl Emu {
         out
     }
 
+    /// A hosted file's or thumbnail's content type and bytes (an absolute `url` of a file).
+    pub async fn hosted(&self, url: &str) -> (String, Vec<u8>) {
+        let r = self.http.get(url).send().await.unwrap();
+        assert_eq!(r.status(), 200, "GET {url}");
+        let kind = r.headers()["content-type"].to_str().unwrap().to_string();
+        (kind, r.bytes().await.unwrap().to_vec())
+    }
+
     pub async fn info(&self) -> Value {
         self.get("/info").await
     }

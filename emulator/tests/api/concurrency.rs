@@ -66,29 +66,31 @@ async fn concurrent_writes_stay_consistent() {
         }
     }
     assert_eq!(uploaded.len(), 100);
-    let live = emu.all("/files?limit=1000").await;
-    let trash = emu.all("/folders/trash/files?limit=1000").await;
-    let mut every: Vec<String> = ids(&live).into_iter().chain(ids(&trash)).collect();
-    let n = every.len();
-    every.sort();
-    every.dedup();
-    assert_eq!(every.len(), n, "a file is listed twice");
-    assert_eq!(n, existing.len() + 100);
-    assert!(uploaded.iter().all(|id| every.contains(id)));
-    let usage = &emu.info().await["usage_summary"];
-    let bytes: u64 = live
+    let (every, usage) = assert_consistent(&emu).await;
+    assert_eq!(every.len(), existing.len() + 100);
+    let listed = ids(&every);
+    assert!(uploaded.iter().all(|id| listed.contains(id)));
+    let images = every
         .iter()
-        .chain(&trash)
-        .map(|f| f["size"].as_u64().unwrap())
-        .sum();
-    assert_eq!(usage["file_count"].as_u64().unwrap() as usize, n);
-    assert_eq!(usage["total_bytes_used"].as_u64().unwrap(), bytes);
-    let images = live
-        .iter()
-        .chain(&trash)
         .filter(|f| f["is_image"] == Value::Bool(true))
         .count();
     assert_eq!(usage["image_count"].as_u64().unwrap() as usize, images);
+}
+
+/// Every file listed once across the library and the trash, and a usage summary whose file
+/// count and bytes agree with the lists. Returns those files and the summary.
+async fn assert_consistent(emu: &Emu) -> (Vec<Value>, Value) {
+    let mut every = emu.all("/files?limit=1000").await;
+    every.extend(emu.all("/folders/trash/files?limit=1000").await);
+    let mut unique = ids(&every);
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), every.len(), "a file is listed twice");
+    let usage = emu.info().await["usage_summary"].clone();
+    let bytes: u64 = every.iter().map(|f| f["size"].as_u64().unwrap()).sum();
+    assert_eq!(usage["file_count"].as_u64().unwrap() as usize, every.len());
+    assert_eq!(usage["total_bytes_used"].as_u64().unwrap(), bytes);
+    (every, usage)
 }
 
 /// 1,000 concurrent mixed requests (reads, uploads, moves, deletes, folder creations, status
@@ -172,22 +174,12 @@ async fn a_thousand_mixed_requests() {
     tokio::time::timeout(std::time::Duration::from_secs(60), all)
         .await
         .expect("finished within a minute");
-    let live = emu.all("/files?limit=1000").await;
-    let trash = emu.all("/folders/trash/files?limit=1000").await;
-    let mut every: Vec<String> = ids(&live).into_iter().chain(ids(&trash)).collect();
-    let n = every.len();
-    every.sort();
-    every.dedup();
-    assert_eq!(every.len(), n, "a file is listed twice");
-    assert_eq!(n, existing.len() + 200, "every upload stored once");
-    let usage = emu.info().await["usage_summary"].clone();
-    let bytes: u64 = live
-        .iter()
-        .chain(&trash)
-        .map(|f| f["size"].as_u64().unwrap())
-        .sum();
-    assert_eq!(usage["total_bytes_used"].as_u64().unwrap(), bytes);
-    assert_eq!(usage["file_count"].as_u64().unwrap() as usize, n);
+    let (every, usage) = assert_consistent(&emu).await;
+    assert_eq!(
+        every.len(),
+        existing.len() + 200,
+        "every upload stored once"
+    );
     let folders = emu.all("/folders?limit=1000").await;
     assert_eq!(
         usage["folder_count"].as_u64().unwrap(),

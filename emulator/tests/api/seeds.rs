@@ -46,29 +46,16 @@ async fn seed_images_are_hosted_at_their_documented_size() {
     let emu = emu().await;
     let page = emu.get("/files?limit=9").await;
     for f in page["results"].as_array().unwrap() {
-        let bytes = emu
-            .http
-            .get(f["url"].as_str().unwrap())
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        let (_, bytes) = emu.hosted(f["url"].as_str().unwrap()).await;
         assert_eq!(bytes.len() as u64, f["size"].as_u64().unwrap());
         let img = image::load_from_memory(&bytes).unwrap();
         assert_eq!(
             (img.width() as u64, img.height() as u64),
             (f["width"].as_u64().unwrap(), f["height"].as_u64().unwrap())
         );
-        let resp = emu
-            .http
-            .get(f["thumbnail"]["url"].as_str().unwrap())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.headers()["content-type"], "image/jpeg");
-        let thumb = image::load_from_memory(&resp.bytes().await.unwrap()).unwrap();
+        let (kind, thumb) = emu.hosted(f["thumbnail"]["url"].as_str().unwrap()).await;
+        assert_eq!(kind, "image/jpeg");
+        let thumb = image::load_from_memory(&thumb).unwrap();
         assert_eq!(
             thumb.width() as u64,
             f["thumbnail"]["width"].as_u64().unwrap()

@@ -63,23 +63,11 @@ async fn upload_a_png_and_watch_it_become_active() {
         (Some("-1"), Some("wildflowers"), Some("uploaded by a test"))
     );
     // hosted: the same bytes, and a real thumbnail with the longest side 200
-    let hosted = emu
-        .http
-        .get(f["url"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(hosted.headers()["content-type"], "image/png");
-    assert_eq!(hosted.bytes().await.unwrap().to_vec(), data);
-    let thumb = emu
-        .http
-        .get(f["thumbnail"]["url"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    assert_eq!(
+        emu.hosted(f["url"].as_str().unwrap()).await,
+        ("image/png".to_string(), data.clone())
+    );
+    let (_, thumb) = emu.hosted(f["thumbnail"]["url"].as_str().unwrap()).await;
     let thumb = image::load_from_memory(&thumb).unwrap();
     assert_eq!((thumb.width(), thumb.height()), (200, 100));
     assert_eq!(
@@ -156,25 +144,11 @@ async fn virus_failure_and_documents() {
         ),
         (Some(178), Some(200))
     );
-    let icon = emu
-        .http
-        .get(d["thumbnail"]["url"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let (_, icon) = emu.hosted(d["thumbnail"]["url"].as_str().unwrap()).await;
     let icon = image::load_from_memory(&icon).unwrap();
     assert_eq!((icon.width(), icon.height()), (178, 200));
-    let hosted = emu
-        .http
-        .get(d["url"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
     assert_eq!(
-        hosted.headers()["content-type"],
+        emu.hosted(d["url"].as_str().unwrap()).await.0,
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     );
     // unknown ids alone: the "null set"
