@@ -35,10 +35,10 @@ extern "C" {
         method: &str,
         headers: &Array,
         body: &JsValue,
-        signal: &web_sys::AbortSignal,
+        scope: &AbortScope,
     ) -> Promise;
     #[wasm_bindgen(js_name = readResponse)]
-    fn read_response(response: &JsValue) -> Promise;
+    fn read_response(response: &JsValue, scope: &AbortScope) -> Promise;
     #[wasm_bindgen(js_name = retryAfterMs)]
     fn retry_after_ms(value: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = flattenErrors)]
@@ -179,18 +179,9 @@ async fn fetch_and_read(
     body: &JsValue,
     scope: &AbortScope,
 ) -> Read {
-    match JsFuture::from(call_fetch(
-        fetch,
-        url,
-        method,
-        headers,
-        body,
-        &scope.signal(),
-    ))
-    .await
-    {
+    match JsFuture::from(call_fetch(fetch, url, method, headers, body, scope)).await {
         Ok(response) => read_of(
-            &JsFuture::from(read_response(&response))
+            &JsFuture::from(read_response(&response, scope))
                 .await
                 .unwrap_or(JsValue::UNDEFINED),
         ),

@@ -119,6 +119,23 @@ export class AbortScope {
   get signal() {
     return this.controller.signal;
   }
+  /**
+   * `promise`, or an AbortError as soon as the scope stops. fetch is also given `signal`, but a
+   * call must not depend on the runtime honouring it: Node's fetch drops a Request's link to its
+   * signal after a garbage collection (nodejs/node#55428, nodejs/undici#4068), and the request
+   * then runs to its end.
+   */
+  guard(promise) {
+    if (this.why !== 0) return Promise.reject(new DOMException("The call was stopped", "AbortError"));
+    return new Promise((resolve, reject) => {
+      const stop = () => reject(new DOMException("The call was stopped", "AbortError"));
+      this.waiters.add(stop);
+      promise.then(
+        (v) => { this.waiters.delete(stop); resolve(v); },
+        (e) => { this.waiters.delete(stop); reject(e); },
+      );
+    });
+  }
   dispose() {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.signalRef) {
@@ -155,22 +172,22 @@ export function random() {
 // ---------------------------------------------------------------- fetch
 
 /**
- * Builds the Request and calls `fetchFn` (or the global fetch) with it; a synchronous throw
- * becomes a rejection. `headers` is [name, value, ...].
+ * Builds the Request and calls `fetchFn` (or the global fetch) with it, within `scope`; a
+ * synchronous throw becomes a rejection. `headers` is [name, value, ...].
  */
-export function callFetch(fetchFn, url, method, headers, body, signal) {
+export function callFetch(fetchFn, url, method, headers, body, scope) {
   try {
     const f = typeof fetchFn === "function" ? fetchFn : globalThis.fetch;
     if (typeof f !== "function") return Promise.reject(new TypeError("no fetch function is available in this runtime"));
     const h = new Headers();
     for (let i = 0; i + 1 < headers.length; i += 2) h.set(headers[i], headers[i + 1]);
-    const init = { method, headers: h, signal };
+    const init = { method, headers: h, signal: scope.signal };
     if (body !== undefined) init.body = body;
     const request = new Request(url, init);
-    return Promise.resolve(f(request)).then((r) => {
+    return scope.guard(Promise.resolve(f(request)).then((r) => {
       if (!r || typeof r !== "object" || typeof r.status !== "number") throw new TypeError("fetch resolved with something that is not a Response");
       return r;
-    });
+    }));
   } catch (e) {
     return Promise.reject(e);
   }
@@ -179,9 +196,9 @@ export function callFetch(fetchFn, url, method, headers, body, signal) {
 /**
  * Reads a response: `{ kind: 0, status, value, location, id, retryAfter }` where value is the
  * parsed JSON (undefined for an empty body); kind 1 when the body could not be read (the
- * connection failed part-way), kind 2 when it is not JSON. Never rejects.
+ * connection failed part-way, or `scope` stopped), kind 2 when it is not JSON. Never rejects.
  */
-export async function readResponse(r) {
+export async function readResponse(r, scope) {
   let status = 0, location, id, retryAfter;
   try {
     status = r.status;
@@ -191,7 +208,7 @@ export async function readResponse(r) {
   } catch { /* a foreign Response */ }
   let text;
   try {
-    text = await r.text();
+    text = await scope.guard(r.text());
   } catch (error) {
     return { kind: 1, status, error, location, id, retryAfter };
   }
