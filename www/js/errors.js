@@ -1,0 +1,39 @@
+// Errors: each MyLibraryError explained in plain words, shown in the banner; attempt() runs a call and shows its failure.
+import { MyLibraryError } from "../pkg/index.browser.js";
+import { $ } from "./dom.js";
+
+export function explain(e) {
+  if (!(e instanceof MyLibraryError)) return String(e?.message ?? e);
+  const api = e.errors?.[0]?.error_message;
+  switch (e.code) {
+    case "RATE_LIMITED":
+      return `The API's rate limit was reached (${api ?? "too many requests"}). The client spaces its requests and retries; please try again in a moment.`;
+    case "NETWORK":
+      return `The API could not be reached: ${e.message}. Check the base URL in Settings.`;
+    case "TIMEOUT":
+      return "The API took too long to answer. Please try again.";
+    case "DECODE":
+      return `The API sent something unexpected: ${e.message}`;
+    case "HTTP":
+      if (e.status === 401) return `The access token was refused (${api ?? "not authorized"}): it may have expired. Update it in Settings.`;
+      if (e.status === 403) return `The API key was refused (${api ?? "forbidden"}). Check it in Settings.`;
+      return api ? `${api} (HTTP ${e.status})` : e.message;
+    default:
+      return api ?? e.message;
+  }
+}
+export function showError(e) {
+  $("banner-text").textContent = explain(e);
+  $("banner").hidden = false;
+}
+export function initBanner() {
+  $("banner-close").addEventListener("click", () => ($("banner").hidden = true));
+}
+export async function attempt(fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    showError(e);
+    return undefined;
+  }
+}
