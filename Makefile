@@ -44,8 +44,9 @@ test:
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
-	$(CARGO) clippy --lib --target wasm32-unknown-unknown --features small-alloc -- -D warnings
+	$(CARGO) clippy --lib --tests --target wasm32-unknown-unknown --features js -- -D warnings
+	$(CARGO) clippy --lib --target wasm32-unknown-unknown -- -D warnings
+	$(CARGO) clippy --lib --target wasm32-unknown-unknown --features js,small-alloc -- -D warnings
 
 test-native:
 	$(CARGO) test --workspace --all-targets

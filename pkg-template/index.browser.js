@@ -1,7 +1,8 @@
 // Browsers and bundlers: instantiate with top-level await, so importing is all it takes.
-import init, { MyLibraryClient } from "./ctct_mylibrary.js";
+import init, { MyLibraryClient as Generated } from "./ctct_mylibrary.js";
+import { wrapClient } from "__RUNTIME__";
 
 await init({ module_or_path: new URL("./ctct_mylibrary_bg.wasm", import.meta.url) });
 
-export { MyLibraryClient };
+export const MyLibraryClient = wrapClient(Generated);
 export { MyLibraryError } from "__RUNTIME__";

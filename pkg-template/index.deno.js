@@ -1,7 +1,8 @@
 // Deno: read the module next to this file (needs --allow-read) and instantiate before export.
-import { initSync, MyLibraryClient } from "./ctct_mylibrary.js";
+import { initSync, MyLibraryClient as Generated } from "./ctct_mylibrary.js";
+import { wrapClient } from "__RUNTIME__";
 
 initSync({ module: await Deno.readFile(new URL("./ctct_mylibrary_bg.wasm", import.meta.url)) });
 
-export { MyLibraryClient };
+export const MyLibraryClient = wrapClient(Generated);
 export { MyLibraryError } from "__RUNTIME__";

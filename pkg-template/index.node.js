@@ -1,9 +1,10 @@
 // Node: synchronous instantiation and no top-level await, so `require("ctct-mylibrary")`
 // works too (Node >= 20.19 loads ES modules from require).
 import { readFileSync } from "node:fs";
-import { initSync, MyLibraryClient } from "./ctct_mylibrary.js";
+import { initSync, MyLibraryClient as Generated } from "./ctct_mylibrary.js";
+import { wrapClient } from "__RUNTIME__";
 
 initSync({ module: readFileSync(new URL("./ctct_mylibrary_bg.wasm", import.meta.url)) });
 
-export { MyLibraryClient };
+export const MyLibraryClient = wrapClient(Generated);
 export { MyLibraryError } from "__RUNTIME__";

@@ -1,5 +1,7 @@
 //! The one error type: a stable code to branch on, the HTTP status, the API's own error list,
-//! and (in wasm) the original JavaScript error as the cause. Secrets never appear in any of it.
+//! the operation and request it belongs to, and (in wasm) the original JavaScript error as the
+//! cause. Secrets never appear in any of it: the executor redacts an error before it leaves the
+//! client (see [`crate::redact`]).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -15,9 +17,9 @@ pub enum ErrorCode {
     RateLimited,
     /// No response: the connection failed or was dropped.
     Network,
-    /// The call (or `waitForUpload`) ran out of time.
+    /// The call (or waiting for an upload) ran out of time.
     Timeout,
-    /// The caller's `AbortSignal` fired.
+    /// The caller cancelled the call.
     Aborted,
     /// The response was not what the API sends.
     Decode,
@@ -52,21 +54,36 @@ pub struct ApiErrorItem {
     pub error_message: String,
 }
 
+/// The request an error belongs to: its method and URL, the api key replaced by `[REDACTED]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestInfo {
+    /// `GET`, `POST`, `PUT` or `DELETE`.
+    pub method: &'static str,
+    /// The URL, with no credential in it.
+    pub url: String,
+}
+
 /// Every failure of the client.
 ///
 /// ```
 /// use ctct_mylibrary::{Error, ErrorCode};
-/// let err = Error::invalid_argument("limit must be from 1 to 1000");
+/// let err = Error::invalid_argument("limit must be an integer from 1 to 1000, not 0");
 /// assert_eq!(err.code(), ErrorCode::InvalidArgument);
 /// assert_eq!(err.status(), 0);
 /// ```
 #[derive(Clone, Debug)]
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+/// The error's content, boxed so that a `Result` stays small.
+#[derive(Clone, Debug)]
+struct Inner {
     code: ErrorCode,
     status: u16,
     message: String,
     errors: Vec<ApiErrorItem>,
     retry_after_ms: Option<u64>,
+    request: Option<RequestInfo>,
+    argument: Option<String>,
     #[cfg(target_arch = "wasm32")]
     cause: Option<wasm_bindgen::JsValue>,
 }
@@ -74,15 +91,17 @@ pub struct Error {
 impl Error {
     /// A new error with a code and a message (status 0, no API errors).
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error {
+        Error(Box::new(Inner {
             code,
             status: 0,
             message: message.into(),
             errors: Vec::new(),
             retry_after_ms: None,
+            request: None,
+            argument: None,
             #[cfg(target_arch = "wasm32")]
             cause: None,
-        }
+        }))
     }
 
     /// An argument refused before sending.
@@ -90,15 +109,23 @@ impl Error {
         Self::new(ErrorCode::InvalidArgument, message)
     }
 
-    /// A response that is not what the API sends.
-    pub fn decode(message: impl Into<String>) -> Self {
-        Self::new(
+    /// The argument `name` refused before sending: the message is `name` followed by `what`
+    /// (`"params.limit must be an integer from 1 to 1000, not 0"`), and [`Error::argument`] is
+    /// `name`.
+    pub fn bad_argument(name: &str, what: impl fmt::Display) -> Self {
+        let mut e = Self::invalid_argument(format!("{name} {what}"));
+        e.0.argument = Some(name.to_string());
+        e
+    }
+
+    /// A response that is not what the API sends (`status` 0 when there was none).
+    pub fn decode(status: u16, message: impl fmt::Display) -> Self {
+        let mut e = Self::new(
             ErrorCode::Decode,
-            format!(
-                "Unexpected response from the MyLibrary API: {}",
-                message.into()
-            ),
-        )
+            format!("Unexpected response from the MyLibrary API: {message}"),
+        );
+        e.0.status = status;
+        e
     }
 
     /// An error answer from the API: `RATE_LIMITED` for the two rate-limit keys, else `HTTP`.
@@ -128,41 +155,51 @@ impl Error {
         } else {
             format!("The MyLibrary API answered HTTP {status}{detail}")
         };
-        Error {
-            status,
-            errors,
-            retry_after_ms,
-            ..Self::new(code, message)
-        }
+        let mut e = Self::new(code, message);
+        e.0.status = status;
+        e.0.errors = errors;
+        e.0.retry_after_ms = retry_after_ms;
+        e
     }
 
     /// The code to branch on.
     pub fn code(&self) -> ErrorCode {
-        self.code
+        self.0.code
     }
-    /// The HTTP status; 0 when there was no response.
+    /// The HTTP status of the answer; 0 when there was none.
     pub fn status(&self) -> u16 {
-        self.status
+        self.0.status
     }
-    /// The message (never holds a credential).
+    /// The message: the operation (and the id it concerns), then what went wrong. It never
+    /// holds a credential.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
     /// The API's error list (empty without one).
     pub fn errors(&self) -> &[ApiErrorItem] {
-        &self.errors
+        &self.0.errors
     }
     /// How long the server asked to wait, when known.
     pub fn retry_after_ms(&self) -> Option<u64> {
-        self.retry_after_ms
+        self.0.retry_after_ms
+    }
+    /// The request that failed (method and URL without credentials), when one was sent.
+    pub fn request(&self) -> Option<&RequestInfo> {
+        self.0.request.as_ref()
+    }
+    /// The argument that was refused (`INVALID_ARGUMENT`), as the caller named it: `"fileId"`,
+    /// `"params.limit"`, `"options.timout"` in JavaScript; `"file_id"`, `"limit"` in Rust.
+    pub fn argument(&self) -> Option<&str> {
+        self.0.argument.as_deref()
     }
 
     /// True when repeating the same request may succeed: network errors, 5xx and `over.qps`.
     pub fn is_transient(&self) -> bool {
-        match self.code {
+        match self.0.code {
             ErrorCode::Network => true,
-            ErrorCode::Http => self.status >= 500,
+            ErrorCode::Http => self.0.status >= 500,
             ErrorCode::RateLimited => self
+                .0
                 .errors
                 .iter()
                 .any(|e| e.error_key.ends_with("over.qps")),
@@ -170,77 +207,98 @@ impl Error {
         }
     }
 
-    /// Replaces every secret in the message and the API's messages.
-    pub fn redacted(mut self, r: &Redactor) -> Self {
-        self.message = r.apply(&self.message);
-        for e in &mut self.errors {
-            e.error_message = r.apply(&e.error_message);
-            e.error_key = r.apply(&e.error_key);
+    /// True for a 401: the access token is invalid or expired.
+    pub fn is_unauthorized(&self) -> bool {
+        self.0.code == ErrorCode::Http && self.0.status == 401
+    }
+
+    /// Names the operation (and the id it concerns) at the start of the message:
+    /// `getFile("42"): The MyLibrary API answered HTTP 404`.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn in_operation(mut self, operation: &str, subject: Option<&str>) -> Self {
+        self.0.message = match subject {
+            Some(s) => format!("{operation}({}): {}", quoted(s), self.0.message),
+            None => format!("{operation}: {}", self.0.message),
+        };
+        self
+    }
+
+    /// This error, because of `other`: its message is added, and its cause becomes this one's.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn caused_by(mut self, other: Error) -> Self {
+        self.0.message = format!("{} ({})", self.0.message, other.0.message);
+        #[cfg(target_arch = "wasm32")]
+        if let Some(c) = other.0.cause {
+            self.0.cause = Some(c);
+        }
+        self
+    }
+
+    /// Records the request this error belongs to.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn with_request(mut self, request: RequestInfo) -> Self {
+        self.0.request = Some(request);
+        self
+    }
+
+    /// Applies `f` to every text the error carries: the message, the API's errors, the
+    /// request's URL and the argument's name.
+    pub(crate) fn map_text(mut self, f: impl Fn(&str) -> String) -> Self {
+        self.0.message = f(&self.0.message);
+        for e in &mut self.0.errors {
+            e.error_message = f(&e.error_message);
+            e.error_key = f(&e.error_key);
+        }
+        if let Some(r) = &mut self.0.request {
+            r.url = f(&r.url);
+        }
+        if let Some(a) = &mut self.0.argument {
+            *a = f(a);
         }
         self
     }
 }
 
+/// A string in double quotes, cut to 60 characters: for ids and names in messages.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn quoted(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars().take(60) {
+        if matches!(c, '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    if s.chars().nth(60).is_some() {
+        out.push('…');
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(target_arch = "wasm32")]
 impl Error {
-    /// The original JavaScript error, if any (its message already redacted).
+    /// The original JavaScript value behind the error, if any: the runtime's error for a failed
+    /// request, the caller's abort reason for `Aborted` (its message redacted where it held a
+    /// credential).
     pub fn cause(&self) -> Option<&wasm_bindgen::JsValue> {
-        self.cause.as_ref()
+        self.0.cause.as_ref()
     }
     pub(crate) fn with_cause(mut self, cause: wasm_bindgen::JsValue) -> Self {
-        self.cause = Some(cause);
+        if !cause.is_undefined() {
+            self.0.cause = Some(cause);
+        }
         self
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.message, self.code.as_str())
+        write!(f, "{} ({})", self.0.message, self.0.code.as_str())
     }
 }
 
 impl std::error::Error for Error {}
-
-/// Removes credentials (and their percent-encoded forms) from text that leaves the client.
-#[derive(Clone, Debug, Default)]
-pub struct Redactor {
-    secrets: Vec<String>,
-}
-
-/// What a credential is replaced with.
-pub const REDACTED: &str = "[REDACTED]";
-
-impl Redactor {
-    /// Redacts these secrets (empty ones are ignored).
-    pub fn new<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut all: Vec<String> = Vec::new();
-        for s in secrets.into_iter().filter(|s| !s.is_empty()) {
-            for form in [crate::url::encode_component(s), s.to_string()] {
-                // Longest first, so a secret inside another is not half-replaced. (A few
-                // strings: an insertion keeps the wasm free of a general sort.)
-                if !all.contains(&form) {
-                    let at = all
-                        .iter()
-                        .position(|x| x.len() < form.len())
-                        .unwrap_or(all.len());
-                    all.insert(at, form);
-                }
-            }
-        }
-        Redactor { secrets: all }
-    }
-
-    /// The text with every secret replaced by `[REDACTED]`.
-    pub fn apply(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for s in &self.secrets {
-            if out.contains(s.as_str()) {
-                out = out.replace(s.as_str(), REDACTED);
-            }
-        }
-        out
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -273,37 +331,31 @@ mod tests {
         assert_eq!((inactive.code(), inactive.status()), (ErrorCode::Http, 403));
         assert!(Error::from_response(503, vec![], None).is_transient());
         assert!(!Error::from_response(404, vec![], None).is_transient());
-        assert!(
-            Error::from_response(
-                401,
-                vec![item("http.status.authentication.invalid_token")],
-                None
-            )
-            .message()
-            .contains("invalid_token")
+        let expired = Error::from_response(
+            401,
+            vec![item("http.status.authentication.invalid_token")],
+            None,
         );
+        assert!(expired.message().contains("invalid_token"));
+        assert!(expired.is_unauthorized());
     }
 
     #[test]
-    fn redaction_covers_plain_and_encoded_secrets() {
-        let r = Redactor::new(["key+/=1", "tok", ""]);
-        let text = "GET https://x/v2?api_key=key%2B%2F%3D1 failed; bearer tok; key+/=1";
-        let out = r.apply(text);
+    fn messages_name_the_operation_and_the_argument() {
+        let e = Error::from_response(404, vec![], None).in_operation("getFile", Some("missing"));
         assert_eq!(
-            out,
-            "GET https://x/v2?api_key=[REDACTED] failed; bearer [REDACTED]; [REDACTED]"
+            e.message(),
+            "getFile(\"missing\"): The MyLibrary API answered HTTP 404"
         );
-        assert_eq!(out.matches(REDACTED).count(), 3);
-        let e = Error::from_response(
-            500,
-            vec![ApiErrorItem {
-                error_key: "k".into(),
-                error_message: "bad tok".into(),
-            }],
-            None,
-        )
-        .redacted(&r);
-        assert_eq!(e.errors()[0].error_message, "bad [REDACTED]");
-        assert!(!e.to_string().contains("tok"));
+        let e = Error::bad_argument("params.limit", "must be an integer from 1 to 1000, not 0")
+            .in_operation("listFiles", None);
+        assert_eq!(e.argument(), Some("params.limit"));
+        assert_eq!(
+            e.message(),
+            "listFiles: params.limit must be an integer from 1 to 1000, not 0"
+        );
+        assert_eq!(Error::decode(200, "x").status(), 200);
+        let long = "x".repeat(100);
+        assert_eq!(quoted(&long).chars().count(), 63);
     }
 }

@@ -1,215 +1,186 @@
-//! Runs planned calls: the rate limiter, the attempts, retries with backoff, cancellation, and
-//! turning every outcome into a value or an [`Error`].
+//! The executor: runs planned requests over a [`Transport`] with the rate limiter, retries with
+//! backoff, the time budget, cancellation and token refresh, and turns every outcome into an
+//! answer or an [`Error`]. Written once, for both faces and any transport.
 
-use crate::api::{Call, Target};
-use crate::client::Settings;
-use crate::error::{ApiErrorItem, Error, ErrorCode, Redactor};
-use crate::policy::{RateLimiter, RetryPolicy};
-use crate::transport::{self, AbortScope, Read};
+use crate::config::Settings;
+use crate::error::{Error, ErrorCode};
+use crate::models::FileStatus;
+use crate::ops::uploads::{DEFAULT_MAX_UPLOAD_BYTES, WaitStep, wait_step};
+use crate::ops::{HttpCall, Method, Target};
+use crate::policy::{RateLimiter, RetryPolicy, retry_after_ms};
+use crate::redact::Redactor;
+use crate::transport::{Answer, Outcome, ReadAs, Scope, Stop, Transport};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
-use wasm_bindgen::JsValue;
+use std::rc::Rc;
 
-/// The state a client shares between its calls.
-pub(crate) struct Inner {
-    pub target: Target,
-    pub token: RefCell<Option<String>>,
-    /// Every credential this client has held, for redaction.
-    pub secrets: RefCell<Vec<String>>,
-    pub timeout_ms: u64,
-    pub retry: RetryPolicy,
-    pub limiter: RefCell<RateLimiter>,
-    /// A caller's fetch function, or undefined for the global one.
-    pub fetch: JsValue,
-    /// `maxUploadBytes` as configured.
-    pub max_upload_configured: Option<u64>,
-    /// The account's `max_upload_size_limit`, once `getInfo` has reported it.
-    pub max_upload_learned: Cell<Option<u64>>,
-}
+/// A caller's source of access tokens (`getAccessToken`): called when there is no token yet,
+/// and once more when the API answers 401, so that a long walk survives a refreshed token.
+pub(crate) type TokenSource = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<String, Error>>>>>;
 
-/// Per-call settings: the caller's signal and time budget.
+/// Per-call settings: the caller's cancellation handle and time budget.
 #[derive(Clone, Debug)]
-pub(crate) struct CallCtx {
-    pub signal: JsValue,
+pub(crate) struct Ctx<S> {
+    pub signal: S,
     /// `None`: the client's default for this kind of call.
     pub timeout_ms: Option<u64>,
 }
 
-impl Default for CallCtx {
-    fn default() -> Self {
-        CallCtx {
-            signal: JsValue::UNDEFINED,
-            timeout_ms: None,
-        }
-    }
+/// The state a client shares between its calls.
+pub(crate) struct Core<T: Transport> {
+    pub target: Target,
+    pub net: T,
+    token: RefCell<Option<String>>,
+    /// Every credential this client has held, for redaction.
+    secrets: RefCell<Vec<String>>,
+    timeout_ms: u64,
+    retry: RetryPolicy,
+    limiter: RefCell<RateLimiter>,
+    max_upload_configured: Option<u64>,
+    max_upload_learned: Cell<Option<u64>>,
+    token_source: Option<TokenSource>,
 }
 
-/// A successful answer.
-pub(crate) struct Reply {
-    pub value: JsValue,
-    pub location: Option<String>,
-    pub id: Option<String>,
-}
-
-impl Inner {
-    pub fn max_upload_bytes(&self) -> u64 {
-        self.max_upload_configured
-            .or(self.max_upload_learned.get())
-            .unwrap_or(crate::api::uploads::DEFAULT_MAX_UPLOAD_BYTES)
-    }
-
-    pub fn set_token(&self, token: Option<String>) {
-        if let Some(t) = token.as_ref().filter(|t| !t.is_empty()) {
-            let mut s = self.secrets.borrow_mut();
-            if !s.contains(t) {
-                s.push(t.clone());
-            }
-        }
-        *self.token.borrow_mut() = token;
-    }
-
-    /// The state of a client with these settings; `fetch` is a caller's fetch function or
-    /// undefined.
-    pub fn new(s: Settings, fetch: JsValue) -> Inner {
-        let inner = Inner {
+impl<T: Transport> Core<T> {
+    pub fn new(s: Settings, net: T, token_source: Option<TokenSource>) -> Core<T> {
+        let core = Core {
             secrets: RefCell::new(s.target.api_key.iter().cloned().collect()),
             target: s.target,
+            net,
             token: RefCell::new(None),
             timeout_ms: s.timeout_ms,
             retry: s.retry,
             limiter: RefCell::new(RateLimiter::new(s.requests_per_second)),
-            fetch,
             max_upload_configured: s.max_upload_bytes,
             max_upload_learned: Cell::new(None),
+            token_source,
         };
-        inner.set_token(s.access_token);
-        inner
-    }
-
-    /// The JavaScript error for an [`Error`]: a `MyLibraryError`, this client's secrets removed.
-    pub fn to_js(&self, err: Error) -> JsValue {
-        error_to_js(err, &self.secrets.borrow())
-    }
-
-    fn stopped(&self, scope: &AbortScope, budget_ms: u64) -> Option<Error> {
-        match scope.why() {
-            0 => None,
-            1 => Some(Error::new(ErrorCode::Aborted, "The call was aborted")),
-            _ => Some(Error::new(
-                ErrorCode::Timeout,
-                format!("The call timed out after {budget_ms} ms"),
-            )),
+        if let Some(t) = s.access_token {
+            core.set_token(t);
         }
+        core
     }
 
-    async fn wait_for_slot(&self, scope: &AbortScope, budget_ms: u64) -> Result<(), Error> {
-        loop {
-            if let Some(e) = self.stopped(scope, budget_ms) {
-                return Err(e);
+    /// Replaces the access token; the old one stays redacted.
+    pub fn set_token(&self, token: String) {
+        if !token.is_empty() {
+            let mut s = self.secrets.borrow_mut();
+            if !s.contains(&token) {
+                s.push(token.clone());
             }
-            let wait = self.limiter.borrow_mut().reserve(transport::now());
-            if wait <= 0.0 {
-                return Ok(());
-            }
-            transport::sleep(wait, scope).await;
         }
+        *self.token.borrow_mut() = Some(token);
     }
 
-    /// Turns a read answer into a reply or an error.
-    fn classify(&self, read: Read, scope: &AbortScope, budget_ms: u64) -> Result<Reply, Error> {
-        match read {
-            Read::Failed(cause) => Err(self
-                .stopped(scope, budget_ms)
-                .unwrap_or_else(|| {
-                    let what = transport::describe(&cause);
-                    Error::new(
-                        ErrorCode::Network,
-                        format!("No answer from the MyLibrary API: {what}"),
-                    )
-                })
-                .with_cause(cause)),
-            Read::NotJson {
-                status,
-                error,
-                snippet,
-            } => {
-                if (200..300).contains(&status) {
-                    Err(Error::decode(format!(
-                        "the body is not JSON (HTTP {status}): \"{snippet}\""
-                    ))
-                    .with_cause(error))
-                } else {
-                    Err(Error::from_response(status, Vec::new(), None).with_cause(error))
+    /// What removes this client's credentials from text.
+    pub fn redactor(&self) -> Redactor {
+        Redactor::new(self.secrets.borrow().iter().map(String::as_str))
+    }
+
+    /// The largest upload: as configured, else the account's (once `getInfo` reported it),
+    /// else the documented 5 MiB.
+    pub fn max_upload_bytes(&self) -> u64 {
+        self.max_upload_configured
+            .or(self.max_upload_learned.get())
+            .unwrap_or(DEFAULT_MAX_UPLOAD_BYTES)
+    }
+
+    /// Records the account's upload limit from an info answer.
+    pub fn learn_max_upload(&self, bytes: u64) {
+        self.max_upload_learned.set(Some(bytes));
+    }
+
+    /// Names the operation, records the request and removes the credentials: the error as it
+    /// leaves the client.
+    pub fn finish(&self, e: Error, operation: &str, subject: Option<&str>) -> Error {
+        self.redactor().error(e.in_operation(operation, subject))
+    }
+
+    /// Runs one call with the rate limiter, retries (GET, PUT and DELETE only), token refresh
+    /// and the time budget.
+    pub async fn call(
+        &self,
+        call: &HttpCall,
+        read: ReadAs,
+        ctx: &Ctx<T::Signal>,
+    ) -> Result<T::Answer, Error> {
+        let budget = ctx.timeout_ms.unwrap_or(self.timeout_ms);
+        let scope = self.net.scope(&ctx.signal, budget);
+        let out = self
+            .attempts(call.method, &scope, budget, |token| {
+                let scope = &scope;
+                async move { self.net.send(call, token.as_deref(), read, scope).await }
+            })
+            .await;
+        self.net.end(scope);
+        out.map_err(|e| e.with_request(call.info(self.target.api_key.as_deref())))
+    }
+
+    /// Sends an upload: never repeated after a failure (a repeat could store the file twice),
+    /// only after a 401 that a token source answers with a new token (nothing was stored).
+    /// Uploads have no time budget unless the caller gives one.
+    pub async fn upload(
+        &self,
+        url: &str,
+        fields: &[(&'static str, String)],
+        upload: &T::Upload,
+        ctx: &Ctx<T::Signal>,
+    ) -> Result<T::Answer, Error> {
+        let budget = ctx.timeout_ms.unwrap_or(0);
+        let scope = self.net.scope(&ctx.signal, budget);
+        let out = self
+            .attempts(Method::Post, &scope, budget, |token| {
+                let scope = &scope;
+                async move {
+                    self.net
+                        .upload(url, token.as_deref(), fields, upload, scope)
+                        .await
                 }
-            }
-            Read::Answer {
-                status,
-                value,
-                location,
-                id,
-                retry_after_ms,
-            } => {
-                if (200..300).contains(&status) {
-                    Ok(Reply {
-                        value,
-                        location,
-                        id,
-                    })
-                } else {
-                    let errors = transport::errors_of(&value)
-                        .into_iter()
-                        .map(|(error_key, error_message)| ApiErrorItem {
-                            error_key,
-                            error_message,
-                        })
-                        .collect();
-                    Err(Error::from_response(status, errors, retry_after_ms))
-                }
-            }
-        }
+            })
+            .await;
+        self.net.end(scope);
+        let info = crate::error::RequestInfo {
+            method: "POST",
+            url: self.redactor().apply(url),
+        };
+        out.map_err(|e| e.with_request(info))
     }
 
-    /// Runs a call with the rate limiter, retries (GET, PUT, DELETE only) and the time budget.
-    ///
-    /// Boxed: every operation awaits this one future type, so its state machine is compiled
-    /// once instead of being inlined into every operation that awaits it.
-    pub fn run<'a>(
-        &'a self,
-        call: &'a Call,
-        ctx: &'a CallCtx,
-    ) -> Pin<Box<dyn Future<Output = Result<Reply, Error>> + 'a>> {
-        Box::pin(async move {
-            let budget = ctx.timeout_ms.unwrap_or(self.timeout_ms);
-            let scope = AbortScope::new(&ctx.signal, budget as f64);
-            let out = self.attempts(call, &scope, budget).await;
-            scope.dispose();
-            out
-        })
-    }
-
-    async fn attempts(&self, call: &Call, scope: &AbortScope, budget: u64) -> Result<Reply, Error> {
+    async fn attempts<F, S>(
+        &self,
+        method: Method,
+        scope: &T::Scope,
+        budget: u64,
+        send: S,
+    ) -> Result<T::Answer, Error>
+    where
+        S: Fn(Option<String>) -> F,
+        F: Future<Output = T::Answer>,
+    {
         let mut attempt = 0;
+        let mut refreshed = false;
         loop {
+            if self.token.borrow().is_none() && self.token_source.is_some() {
+                self.refresh(None, scope, budget).await?;
+            }
             self.wait_for_slot(scope, budget).await?;
             let token = self.token.borrow().clone();
-            let read = transport::send(
-                &self.fetch,
-                call.method,
-                &call.url,
-                token.as_deref(),
-                call.json_body.as_deref(),
-                scope,
-            )
-            .await;
-            self.limiter.borrow_mut().complete(transport::now());
-            match self.classify(read, scope, budget) {
-                Ok(r) => return Ok(r),
-                Err(e) if self.retry.should_retry(call.method, attempt, &e) => {
-                    let wait = self.retry.backoff_ms(attempt, &e, transport::random());
-                    transport::sleep(wait as f64, scope).await;
-                    if let Some(stop) = self.stopped(scope, budget) {
-                        return Err(stop);
+            let answer = send(token.clone()).await;
+            self.limiter.borrow_mut().complete(self.net.now());
+            match self.classify(answer, scope, budget) {
+                Ok(a) => return Ok(a),
+                Err(e) if e.is_unauthorized() && !refreshed && self.token_source.is_some() => {
+                    refreshed = true;
+                    if let Err(why) = self.refresh(token.as_deref(), scope, budget).await {
+                        return Err(e.caused_by(why));
+                    }
+                }
+                Err(e) if self.retry.should_retry(method, attempt, &e) => {
+                    let wait = self.retry.backoff_ms(attempt, &e, self.net.random());
+                    self.net.sleep(wait as f64, scope).await;
+                    if let Some(stop) = scope.stopped() {
+                        return Err(self.stop_error(stop, scope, budget));
                     }
                     attempt += 1;
                 }
@@ -218,81 +189,155 @@ impl Inner {
         }
     }
 
-    /// Sends an upload once (never retried: a repeat could store the file twice).
-    #[allow(clippy::too_many_arguments)]
-    pub async fn run_upload(
+    /// Asks the token source for a token, unless another call already replaced `old`.
+    async fn refresh(&self, old: Option<&str>, scope: &T::Scope, budget: u64) -> Result<(), Error> {
+        if old.is_some() && self.token.borrow().as_deref() != old {
+            return Ok(());
+        }
+        let Some(source) = self.token_source.clone() else {
+            return Ok(());
+        };
+        let token = source().await;
+        if let Some(stop) = scope.stopped() {
+            return Err(self.stop_error(stop, scope, budget));
+        }
+        self.set_token(token?);
+        Ok(())
+    }
+
+    fn stop_error(&self, stop: Stop, scope: &T::Scope, budget: u64) -> Error {
+        let e = match stop {
+            Stop::Aborted => Error::new(ErrorCode::Aborted, "The call was aborted"),
+            Stop::Timeout if scope.caller_timed_out() => Error::new(
+                ErrorCode::Timeout,
+                "The call timed out (the caller's signal)",
+            ),
+            Stop::Timeout => Error::new(
+                ErrorCode::Timeout,
+                format!("The call timed out after {budget} ms"),
+            ),
+        };
+        scope.annotate(e)
+    }
+
+    async fn wait_for_slot(&self, scope: &T::Scope, budget: u64) -> Result<(), Error> {
+        loop {
+            if let Some(stop) = scope.stopped() {
+                return Err(self.stop_error(stop, scope, budget));
+            }
+            let wait = self.limiter.borrow_mut().reserve(self.net.now());
+            if wait <= 0.0 {
+                return Ok(());
+            }
+            self.net.sleep(wait, scope).await;
+        }
+    }
+
+    /// Turns an answer into itself (2xx) or an error.
+    fn classify(&self, a: T::Answer, scope: &T::Scope, budget: u64) -> Result<T::Answer, Error> {
+        let status = a.status();
+        let ok = (200..300).contains(&status);
+        match a.outcome() {
+            Outcome::Failed => Err(match scope.stopped() {
+                Some(stop) => self.stop_error(stop, scope, budget),
+                None => a.annotate(Error::new(
+                    ErrorCode::Network,
+                    "No answer from the MyLibrary API (the connection failed or broke off)",
+                )),
+            }),
+            Outcome::NotJson if ok => Err(a.annotate(Error::decode(
+                status,
+                format_args!(
+                    "the body is not JSON (HTTP {status}): \"{}\"",
+                    a.problem().unwrap_or_default()
+                ),
+            ))),
+            Outcome::NotJson => Err(a.annotate(Error::from_response(
+                status,
+                Vec::new(),
+                self.retry_after(&a),
+            ))),
+            Outcome::Invalid => Err(Error::decode(status, a.problem().unwrap_or_default())),
+            Outcome::Answer if ok => Ok(a),
+            Outcome::Answer => Err(Error::from_response(
+                status,
+                a.api_errors(),
+                self.retry_after(&a),
+            )),
+        }
+    }
+
+    fn retry_after(&self, a: &T::Answer) -> Option<u64> {
+        retry_after_ms(&a.retry_after()?, self.net.wall_clock())
+    }
+
+    /// Polls an upload's status until it is `Active`: `poll` reads the status (`None`: the
+    /// server does not know the id), `on_status` hears each one. `Timeout` after `timeout_ms`,
+    /// `UploadFailed` when the upload ends any other way.
+    pub async fn wait_active<X, P, F>(
         &self,
-        url: &str,
-        fields: &[(&str, &str)],
-        blob: &JsValue,
-        file_name: &str,
-        on_progress: &JsValue,
-        ctx: &CallCtx,
-    ) -> Result<Reply, Error> {
-        let budget = ctx.timeout_ms.unwrap_or(0);
-        let scope = AbortScope::new(&ctx.signal, budget as f64);
+        id: &str,
+        interval_ms: u64,
+        timeout_ms: u64,
+        signal: &T::Signal,
+        mut poll: P,
+        on_status: impl Fn(&X),
+    ) -> Result<X, Error>
+    where
+        P: FnMut(Ctx<T::Signal>) -> F,
+        F: Future<Output = Result<Option<(FileStatus, X)>, Error>>,
+    {
+        let scope = self.net.scope(signal, timeout_ms);
         let out = async {
-            self.wait_for_slot(&scope, budget).await?;
-            let token = self.token.borrow().clone();
-            let read = transport::send_upload(
-                &self.fetch,
-                url,
-                token.as_deref(),
-                fields,
-                blob,
-                file_name,
-                on_progress,
-                &scope,
-            )
-            .await;
-            self.limiter.borrow_mut().complete(transport::now());
-            self.classify(read, &scope, budget)
+            loop {
+                let ctx = Ctx {
+                    signal: scope.own_signal(),
+                    timeout_ms: None,
+                };
+                let seen = match poll(ctx).await {
+                    Ok(seen) => seen,
+                    Err(e) => return Err(self.wait_stopped(&scope, timeout_ms).unwrap_or(e)),
+                };
+                let status = seen.as_ref().map(|(s, _)| s.clone());
+                if let Some((_, x)) = &seen {
+                    on_status(x);
+                }
+                match wait_step(status.as_ref()) {
+                    WaitStep::Done => {
+                        return seen
+                            .map(|(_, x)| x)
+                            .ok_or_else(|| Error::decode(200, "no status"));
+                    }
+                    WaitStep::Failed(why) => {
+                        return Err(Error::new(
+                            ErrorCode::UploadFailed,
+                            format!("upload {} failed: {why}", crate::error::quoted(id)),
+                        ));
+                    }
+                    WaitStep::Again => {
+                        self.net.sleep(interval_ms as f64, &scope).await;
+                        if let Some(e) = self.wait_stopped(&scope, timeout_ms) {
+                            return Err(e);
+                        }
+                    }
+                }
+            }
         }
         .await;
-        scope.dispose();
+        self.net.end(scope);
         out
     }
 
-    /// Checks a parsed body against a kind's rules; the normalised value, or `DECODE`.
-    pub fn check(&self, kind: &str, value: &JsValue) -> Result<JsValue, Error> {
-        let result = transport::validate(kind, value);
-        let ok =
-            js_sys::Reflect::get(&result, &JsValue::from_str("ok")).unwrap_or(JsValue::UNDEFINED);
-        if !ok.is_undefined() {
-            return Ok(ok);
-        }
-        let msg = js_sys::Reflect::get(&result, &JsValue::from_str("error"))
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_else(|| "invalid".into());
-        Err(Error::decode(msg))
+    fn wait_stopped(&self, scope: &T::Scope, timeout_ms: u64) -> Option<Error> {
+        Some(match scope.stopped()? {
+            Stop::Aborted => scope.annotate(Error::new(
+                ErrorCode::Aborted,
+                "Waiting for the upload was aborted",
+            )),
+            Stop::Timeout => scope.annotate(Error::new(
+                ErrorCode::Timeout,
+                format!("The upload did not become Active within {timeout_ms} ms"),
+            )),
+        })
     }
-}
-
-/// The JavaScript error for an [`Error`]: a `MyLibraryError`, with `secrets` removed from its
-/// message, its API errors and its cause.
-pub(crate) fn error_to_js(err: Error, secrets: &[String]) -> JsValue {
-    let err = err.redacted(&Redactor::new(secrets.iter().map(String::as_str)));
-    let flat = js_sys::Array::new();
-    for e in err.errors() {
-        flat.push(&JsValue::from_str(&e.error_key));
-        flat.push(&JsValue::from_str(&e.error_message));
-    }
-    let js_secrets = js_sys::Array::new();
-    for s in secrets {
-        js_secrets.push(&JsValue::from_str(s));
-    }
-    let retry = err
-        .retry_after_ms()
-        .map_or(JsValue::UNDEFINED, |ms| JsValue::from_f64(ms as f64));
-    let cause = err.cause().cloned().unwrap_or(JsValue::UNDEFINED);
-    transport::make_error(
-        err.code().as_str(),
-        err.message(),
-        err.status(),
-        &flat,
-        retry,
-        &cause,
-        &js_secrets,
-    )
 }

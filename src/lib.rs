@@ -7,42 +7,41 @@
 //! emulator in this repository (`emulator/`).
 //!
 //! The crate has two faces over one core:
-//! - the Rust API ([`Client`], on `wasm32`, using the global `fetch`), returning Rust structs;
-//! - the JavaScript API (the npm package `ctct-mylibrary`), in [`js`].
+//! - the Rust API ([`Client`], in the octocrab style: `client.files().list().limit(9).send()`),
+//!   on `wasm32` over the global `fetch` (gloo-net) or a fetch function you pass;
+//! - the JavaScript API (the npm package `ctct-mylibrary`), in `js`, behind the `js` feature.
 //!
-//! Everything that decides what is sent and how answers are read — argument checks, URLs,
-//! decoding, retries, rate limiting, pagination — is plain Rust and tested natively.
+//! How the pieces depend on each other, with no cycle:
+//! - [`ops`] declares every operation once (parameters, checks, path, answer) on top of
+//!   [`url`], [`cursor`], [`models`] and [`error`];
+//! - [`policy`] decides retries, backoff, `Retry-After` and the rate limit, from time alone;
+//! - [`transport`] is the seam to the network (the web transport on wasm32);
+//! - `exec` runs plans over a transport with the policy, [`config`] and [`redact`];
+//! - the faces (`client`, `js`) turn calls into plans and answers into values.
 
 #![deny(missing_docs)]
 
-pub mod api;
-pub mod client;
+pub mod config;
+pub mod cursor;
 mod error;
 pub mod models;
-pub mod pagination;
+pub mod ops;
 pub mod policy;
+pub mod redact;
+pub mod transport;
 pub mod url;
 
 #[cfg(target_arch = "wasm32")]
+pub mod client;
+#[cfg(target_arch = "wasm32")]
 mod exec;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "js"))]
 pub mod js;
-#[cfg(target_arch = "wasm32")]
-mod ops;
-#[cfg(target_arch = "wasm32")]
-mod transport;
 
-pub use error::{ApiErrorItem, Error, ErrorCode, REDACTED, Redactor};
-
-/// Test hooks (not part of the API).
 #[cfg(target_arch = "wasm32")]
-#[doc(hidden)]
-pub mod __test {
-    /// The JavaScript validator: `{ ok: value }` or `{ error }`.
-    pub fn validate(kind: &str, value: &wasm_bindgen::JsValue) -> wasm_bindgen::JsValue {
-        crate::transport::validate(kind, value)
-    }
-}
+pub use client::{Client, ClientBuilder, Page};
+pub use cursor::Cursor;
+pub use error::{ApiErrorItem, Error, ErrorCode, RequestInfo};
 
 /// The npm build's allocator (feature `small-alloc`); wasm32 without threads is single-threaded.
 #[cfg(all(target_arch = "wasm32", feature = "small-alloc"))]

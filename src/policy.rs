@@ -1,7 +1,9 @@
-//! When to retry, how long to wait, and the client-side rate limiter. Pure functions of time,
-//! so they are tested natively; the executor supplies the clock.
+//! When to retry, how long to wait (including what a `Retry-After` header asks), and the
+//! client-side rate limiter. Pure functions of time, so they are tested natively; the executor
+//! supplies the clock.
 
 use crate::error::{Error, ErrorCode};
+use crate::ops::Method;
 
 /// The retry policy of one call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,16 +26,12 @@ impl Default for RetryPolicy {
     }
 }
 
-/// Whether an HTTP method may be repeated safely. Folder creation and upload (POST) never are.
-pub fn idempotent(method: &str) -> bool {
-    matches!(method, "GET" | "PUT" | "DELETE" | "HEAD")
-}
-
 impl RetryPolicy {
-    /// Whether to retry after `attempt` (0-based) failed with `err`.
-    pub fn should_retry(&self, method: &str, attempt: u32, err: &Error) -> bool {
+    /// Whether to retry after `attempt` (0-based) failed with `err`. Folder creation and
+    /// uploads (POST) never are: a repeat could create a folder or store a file twice.
+    pub fn should_retry(&self, method: Method, attempt: u32, err: &Error) -> bool {
         attempt < self.retries
-            && idempotent(method)
+            && method.is_idempotent()
             && err.is_transient()
             && err.code() != ErrorCode::Aborted
     }
@@ -56,6 +54,83 @@ impl RetryPolicy {
             .max(floor)
             .max(self.base_ms / 2)
     }
+}
+
+/// What a `Retry-After` header asks, in milliseconds: delay-seconds (`120`, `1.5`) or an
+/// HTTP-date (`Sun, 06 Nov 1994 08:49:37 GMT`) measured from `now_ms` (ms since 1970). `None`
+/// when the value is neither.
+///
+/// ```
+/// use ctct_mylibrary::policy::retry_after_ms;
+/// assert_eq!(retry_after_ms("3", 0.0), Some(3000));
+/// assert_eq!(retry_after_ms("Thu, 01 Jan 1970 00:00:02 GMT", 500.0), Some(1500));
+/// assert_eq!(retry_after_ms("soon", 0.0), None);
+/// ```
+pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<u64> {
+    let v = value.trim();
+    if v.starts_with(|c: char| c.is_ascii_digit()) {
+        // Seconds, with an optional fraction (parsed by hand: no float parser in the package).
+        let (whole, frac) = v.split_once('.').unwrap_or((v, ""));
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(whole) || !(frac.is_empty() || digits(frac)) || v.ends_with('.') {
+            return None;
+        }
+        let mut ms = whole.bytes().fold(0u64, |n, b| {
+            n.saturating_mul(10).saturating_add(u64::from(b - b'0'))
+        });
+        ms = ms.saturating_mul(1000);
+        for (i, b) in frac.bytes().take(3).enumerate() {
+            ms = ms.saturating_add(u64::from(b - b'0') * [100, 10, 1][i]);
+        }
+        return Some(ms);
+    }
+    let at = http_date_ms(v)?;
+    Some((at - now_ms).max(0.0) as u64)
+}
+
+/// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) in ms since 1970.
+fn http_date_ms(v: &str) -> Option<f64> {
+    let mut parts = v.split_ascii_whitespace();
+    let _weekday = parts.next()?.strip_suffix(',')?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    let month = match parts.next()? {
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        "Dec" => 12,
+        _ => return None,
+    };
+    let year: i64 = parts.next()?.parse().ok()?;
+    let mut hms = parts.next()?.split(':');
+    let (h, m, s): (u32, u32, u32) = (
+        hms.next()?.parse().ok()?,
+        hms.next()?.parse().ok()?,
+        hms.next()?.parse().ok()?,
+    );
+    if parts.next()? != "GMT" || parts.next().is_some() || hms.next().is_some() {
+        return None;
+    }
+    if !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    // Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s);
+    Some(secs as f64 * 1000.0)
 }
 
 /// Keeps one client at or under `per_second` requests in any one-second window *as the server
@@ -138,17 +213,47 @@ mod tests {
     fn retries_only_safe_methods_and_transient_errors() {
         let p = RetryPolicy::default();
         let e503 = Error::from_response(503, vec![], None);
-        assert!(p.should_retry("GET", 0, &e503));
-        assert!(p.should_retry("PUT", 2, &e503));
-        assert!(!p.should_retry("GET", 3, &e503));
+        assert!(p.should_retry(Method::Get, 0, &e503));
+        assert!(p.should_retry(Method::Put, 2, &e503));
+        assert!(!p.should_retry(Method::Get, 3, &e503));
         assert!(
-            !p.should_retry("POST", 0, &e503),
+            !p.should_retry(Method::Post, 0, &e503),
             "never a create or an upload"
         );
-        assert!(!p.should_retry("GET", 0, &Error::from_response(404, vec![], None)));
-        assert!(p.should_retry("DELETE", 0, &qps()));
-        assert!(p.should_retry("GET", 0, &Error::new(ErrorCode::Network, "x")));
-        assert!(!p.should_retry("GET", 0, &Error::new(ErrorCode::Timeout, "x")));
+        assert!(!p.should_retry(Method::Get, 0, &Error::from_response(404, vec![], None)));
+        assert!(p.should_retry(Method::Delete, 0, &qps()));
+        assert!(p.should_retry(Method::Get, 0, &Error::new(ErrorCode::Network, "x")));
+        assert!(!p.should_retry(Method::Get, 0, &Error::new(ErrorCode::Timeout, "x")));
+    }
+
+    #[test]
+    fn retry_after_in_seconds_or_as_a_date() {
+        assert_eq!(retry_after_ms("0", 0.0), Some(0));
+        assert_eq!(retry_after_ms(" 2 ", 0.0), Some(2000));
+        assert_eq!(retry_after_ms("1.5", 0.0), Some(1500));
+        assert_eq!(retry_after_ms("0.0255", 0.0), Some(25));
+        assert_eq!(retry_after_ms("99999999999999999999", 0.0), Some(u64::MAX));
+        assert_eq!(retry_after_ms("1.", 0.0), None);
+        assert_eq!(retry_after_ms("1.2.3", 0.0), None);
+        let at = 784_111_777_000.0; // Sun, 06 Nov 1994 08:49:37 GMT
+        assert_eq!(
+            retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", at - 4000.0),
+            Some(4000)
+        );
+        assert_eq!(
+            retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", at + 9000.0),
+            Some(0)
+        );
+        for bad in [
+            "",
+            "-1",
+            "soon",
+            "Sun, 06 Nov 1994 08:49:37",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "06 Nov 1994 08:49:37 GMT",
+        ] {
+            assert_eq!(retry_after_ms(bad, 0.0), None, "{bad:?}");
+        }
     }
 
     #[test]

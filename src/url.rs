@@ -1,8 +1,6 @@
 //! Percent-encoding and URL building. Ids are always encoded as one path segment, so an id such
 //! as `../info` or `a/b?c#d` cannot change the request path.
 
-use crate::error::Error;
-
 /// Encodes everything but the unreserved characters `A-Z a-z 0-9 - . _ ~`.
 pub fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -38,32 +36,29 @@ pub fn percent_decode(s: &str) -> Option<String> {
 }
 
 /// Checks an id for use as a path segment: not empty, not a dot-segment (`.`/`..`, which URL
-/// parsers resolve even when encoded).
-pub fn check_id(what: &str, id: &str) -> Result<(), Error> {
+/// parsers resolve even when encoded). The error follows the argument's name.
+pub fn check_id(id: &str) -> Result<(), String> {
     if id.is_empty() {
-        return Err(Error::invalid_argument(format!("{what} must not be empty")));
+        return Err("must not be empty".into());
     }
     if id.chars().all(|c| c == '.') && id.len() <= 2 {
-        return Err(Error::invalid_argument(format!(
-            "{what} \"{id}\" is not a valid id"
-        )));
+        return Err(format!("must be an id, not \"{id}\""));
     }
     Ok(())
 }
 
 /// Checks an id that goes into a comma-separated list.
-pub fn check_list_id(what: &str, id: &str) -> Result<(), Error> {
-    check_id(what, id)?;
+pub fn check_list_id(id: &str) -> Result<(), String> {
+    check_id(id).map_err(|e| format!("must hold ids only: one {e}"))?;
     if id.contains(',') {
-        return Err(Error::invalid_argument(format!(
-            "{what} \"{id}\" must not contain a comma"
-        )));
+        return Err(format!("must hold ids without commas, not \"{id}\""));
     }
     Ok(())
 }
 
 /// Checks and normalises a base URL: absolute `http(s)`, no query or fragment, no trailing `/`.
-pub fn normalize_base(base: &str) -> Result<String, Error> {
+/// The error follows the argument's name.
+pub fn normalize_base(base: &str) -> Result<String, String> {
     let b = base.trim();
     let rest = b
         .strip_prefix("https://")
@@ -72,9 +67,9 @@ pub fn normalize_base(base: &str) -> Result<String, Error> {
         Some(r) if !r.is_empty() && !r.starts_with('/') && !b.contains(['?', '#', ' ']) => {
             Ok(b.trim_end_matches('/').to_string())
         }
-        _ => Err(Error::invalid_argument(format!(
-            "baseUrl must be an absolute http(s) URL without query or fragment, not \"{base}\""
-        ))),
+        _ => Err(format!(
+            "must be an absolute http(s) URL without query or fragment, not \"{base}\""
+        )),
     }
 }
 
@@ -194,10 +189,10 @@ mod tests {
             "http://h/v2/library/files/1,a%20b,x%2Fy"
         );
         for bad in ["", ".", ".."] {
-            assert!(check_id("fileId", bad).is_err(), "{bad:?}");
+            assert!(check_id(bad).is_err(), "{bad:?}");
         }
-        assert!(check_id("fileId", "...").is_ok());
-        assert!(check_list_id("fileId", "1,2").is_err());
+        assert!(check_id("...").is_ok());
+        assert!(check_list_id("1,2").is_err());
         assert_eq!(encode_component("Café #1"), "Caf%C3%A9%20%231");
     }
 

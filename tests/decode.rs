@@ -2,6 +2,7 @@
 //! records, through the Rust decoder.
 #![cfg(not(target_arch = "wasm32"))]
 
+use ctct_mylibrary::cursor::next_token;
 use ctct_mylibrary::models::*;
 use serde_json::json;
 

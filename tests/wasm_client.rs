@@ -3,9 +3,9 @@
 //! variables; the address is also compiled in from MYLIBRARY_EMULATOR_URL).
 #![cfg(target_arch = "wasm32")]
 
-use ctct_mylibrary::ErrorCode;
-use ctct_mylibrary::client::{Client, ClientOptions};
 use ctct_mylibrary::js::MyLibraryClient;
+use ctct_mylibrary::{Client, ErrorCode};
+use futures_util::StreamExt;
 use js_sys::{Array, Object, Reflect};
 use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
@@ -280,7 +280,7 @@ async fn folders_every_operation() {
         "Renamed"
     );
     // every folder, through the iterator
-    let (all, err) = collect(c.folders(Some(obj(json!({ "limit": 1 }))), None).unwrap()).await;
+    let (all, err) = collect(c.folders(Some(obj(json!({ "limit": 1 }))), None)).await;
     assert!(err.is_none());
     let whole = to_json(
         &c.list_folders(Some(obj(json!({ "limit": 1000 }))), None)
@@ -310,7 +310,7 @@ async fn folders_every_operation() {
 async fn files_every_operation() {
     reset(40).await;
     let c = client();
-    let (all, err) = collect(c.files(Some(obj(json!({ "limit": 7 }))), None).unwrap()).await;
+    let (all, err) = collect(c.files(Some(obj(json!({ "limit": 7 }))), None)).await;
     assert!(err.is_none());
     assert_eq!(all.len(), 50);
     let docs = to_json(
@@ -373,7 +373,7 @@ async fn files_every_operation() {
     );
     c.delete_files("8".into(), None).await.unwrap();
     c.delete_files(obj(json!(["9", "7"])), None).await.unwrap();
-    let (trash, _) = collect(c.trash(None, None).unwrap()).await;
+    let (trash, _) = collect(c.trash(None, None)).await;
     assert_eq!(trash.len(), 3);
     assert!(trash.iter().all(|f| f["status"] == "Deleted"));
     let t = to_json(
@@ -543,7 +543,6 @@ async fn bad_arguments_send_nothing() {
         .await,
         c.update_file("9".into(), obj(json!({ "name": "" })), None)
             .await,
-        c.move_files("-1".into(), obj(json!([])), None).await,
         c.move_files("-1".into(), obj(json!([9])), None).await,
         c.get_upload_status(obj(json!(["1,2"])), None).await,
         c.get_info(Some(obj(json!({ "timeoutMs": -1 })))).await,
@@ -754,7 +753,7 @@ async fn a_repeating_cursor_ends_the_walk_after_its_items() {
     };
     fault(json!({ "status": 200, "body": page("1"), "count": 1 })).await;
     fault(json!({ "status": 200, "body": page("2"), "count": 5 })).await;
-    let (items, err) = collect(c.files(None, None).unwrap()).await;
+    let (items, err) = collect(c.files(None, None)).await;
     assert_eq!(
         items
             .iter()
@@ -764,11 +763,11 @@ async fn a_repeating_cursor_ends_the_walk_after_its_items() {
     );
     assert_eq!(err.unwrap().0, "DECODE");
     http("DELETE", "/_emulator/faults", None).await;
-    // the Rust API's iterator does the same
+    // the Rust face's stream does the same
     fault(json!({ "status": 200, "body": page("1"), "count": 1 })).await;
     fault(json!({ "status": 200, "body": page("2"), "count": 5 })).await;
     let rc = rust_client();
-    let mut items = rc.files(Default::default());
+    let mut items = rc.files().list().stream();
     let mut got = Vec::new();
     let mut last_err = None;
     while let Some(r) = items.next().await {
@@ -788,70 +787,13 @@ fn to_json_file(id: &str) -> Value {
 }
 
 fn rust_client() -> Client {
-    Client::new(ClientOptions {
-        api_key: Some(KEY.into()),
-        access_token: Some(TOKEN.into()),
-        base_url: Some(format!("{BASE}/v2")),
-        requests_per_second: Some(0),
-        ..Default::default()
-    })
-    .unwrap()
-}
-
-#[wasm_bindgen_test]
-async fn the_rust_api() {
-    reset(12).await;
-    let c = rust_client();
-    let info = c.info().await.unwrap();
-    assert_eq!(info.usage_summary.file_count, 22);
-    let folder = c.create_folder("From Rust", None).await.unwrap();
-    assert_eq!(folder.level, 1);
-    let renamed = c
-        .update_folder(&folder.id, Some("Renamed in Rust"), None)
-        .await
-        .unwrap();
-    assert_eq!(renamed.name, "Renamed in Rust");
-    let id = c
-        .upload(
-            &png(),
-            "rust.png",
-            None,
-            Some(&folder.id),
-            Some("from rust"),
-        )
-        .await
-        .unwrap();
-    let status = c.wait_for_upload(&id, 50, 10_000).await.unwrap();
-    assert_eq!(status.status, ctct_mylibrary::models::FileStatus::Active);
-    let file = c
-        .update_file(&id, Some("rust2.png"), None, None)
-        .await
-        .unwrap();
-    assert_eq!(
-        (file.name.as_str(), file.description.as_deref()),
-        ("rust2.png", Some("from rust"))
-    );
-    let mut all = c.files(Default::default());
-    let mut n = 0;
-    while let Some(f) = all.next().await {
-        f.unwrap();
-        n += 1;
-    }
-    assert_eq!(n, 23);
-    c.delete_files(std::slice::from_ref(&id)).await.unwrap();
-    assert_eq!(
-        c.list_trash(&Default::default())
-            .await
-            .unwrap()
-            .results
-            .len(),
-        1
-    );
-    c.empty_trash().await.unwrap();
-    let err = c.file(&id).await.unwrap_err();
-    assert_eq!((err.code(), err.status()), (ErrorCode::Http, 404));
-    let err = c.create_folder("写真", None).await.unwrap_err();
-    assert_eq!(err.code(), ErrorCode::InvalidArgument);
+    Client::builder()
+        .api_key(KEY)
+        .access_token(TOKEN)
+        .base_url(format!("{BASE}/v2"))
+        .requests_per_second(0)
+        .build()
+        .unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -1019,10 +961,6 @@ async fn every_method_refuses_bad_arguments_before_sending() {
             c.update_file("9".into(), obj(json!({})), None).await,
         ),
         (
-            "deleteFiles empty",
-            c.delete_files(obj(json!([])), None).await,
-        ),
-        (
             "deleteFiles null",
             c.delete_files(JsValue::NULL, None).await,
         ),
@@ -1077,10 +1015,6 @@ async fn every_method_refuses_bad_arguments_before_sending() {
                 None,
             )
             .await,
-        ),
-        (
-            "getUploadStatus empty",
-            c.get_upload_status(obj(json!([])), None).await,
         ),
         (
             "getUploadStatus number",

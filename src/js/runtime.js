@@ -1,34 +1,42 @@
 // The JavaScript half of ctct-mylibrary, imported by the wasm module.
 //
-// Rule for every function here: it never throws into wasm. A JS exception unwinding through
+// Rule for every function Rust calls: it never throws into wasm. A JS exception unwinding through
 // wasm frames would leave Rust state half-updated, and wasm-bindgen 0.2.130 leaks a table slot
-// each time a `catch` import throws. Failures come back as values instead.
+// each time a `catch` import throws. Failures come back as values instead (a Reply's outcome).
+
+// ---------------------------------------------------------------- errors
 
 /** Every rejection of the client is a MyLibraryError. */
 export class MyLibraryError extends Error {
-  constructor(code, message, status = 0, errors = [], retryAfterMs = undefined, cause = undefined) {
-    super(message, cause === undefined ? undefined : { cause });
+  /**
+   * @param {string} message
+   * @param {{ code: string, status?: number, errors?: {error_key: string, error_message: string}[],
+   *   retryAfterMs?: number, request?: { method: string, url: string }, argument?: string,
+   *   cause?: unknown }} options
+   */
+  constructor(message, options) {
+    const o = options ?? {};
+    super(message, o.cause === undefined ? undefined : { cause: o.cause });
     this.name = "MyLibraryError";
-    this.code = code;
-    this.status = status;
-    this.errors = errors;
-    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
+    this.code = o.code ?? "INVALID_ARGUMENT";
+    this.status = o.status ?? 0;
+    this.errors = o.errors ?? [];
+    if (o.retryAfterMs !== undefined) this.retryAfterMs = o.retryAfterMs;
+    if (o.request !== undefined) this.request = o.request;
+    if (o.argument !== undefined) this.argument = o.argument;
   }
   toJSON() {
     const out = { name: this.name, code: this.code, status: this.status, message: this.message, errors: this.errors };
     if (this.retryAfterMs !== undefined) out.retryAfterMs = this.retryAfterMs;
+    if (this.request !== undefined) out.request = this.request;
+    if (this.argument !== undefined) out.argument = this.argument;
     return out;
   }
 }
 
-function redactText(text, secrets) {
+function redactText(text, forms) {
   let out = String(text);
-  for (const s of secrets) {
-    if (!s) continue;
-    for (const form of [s, encodeURIComponent(s)]) {
-      if (out.includes(form)) out = out.split(form).join("[REDACTED]");
-    }
-  }
+  for (const f of forms) if (f && out.includes(f)) out = out.split(f).join("[REDACTED]");
   return out;
 }
 
@@ -41,29 +49,36 @@ function safeString(v) {
 }
 
 /** The cause as given, or a copy with the secrets taken out of its message and stack. */
-function safeCause(e, secrets) {
-  if (e === undefined || e === null) return undefined;
-  let text;
+function safeCause(e, forms) {
+  if (e === undefined || e === null || forms.length === 0) return e ?? undefined;
   if (typeof e === "object" || typeof e === "function") {
     let message = "";
     let stack = "";
     try { message = safeString(e.message ?? ""); stack = safeString(e.stack ?? ""); } catch { /* a hostile getter */ }
-    text = message + "\n" + stack;
-    if (redactText(text, secrets) === text) return e;
-    const copy = new Error(redactText(message, secrets));
+    const text = message + "\n" + stack;
+    if (redactText(text, forms) === text) return e;
+    const copy = new Error(redactText(message, forms));
     try { copy.name = safeString(e.name ?? "Error"); } catch { /* keep Error */ }
     copy.stack = `${copy.name}: ${copy.message}`;
     return copy;
   }
-  text = safeString(e);
-  return redactText(text, secrets) === text ? e : redactText(text, secrets);
+  const text = safeString(e);
+  return redactText(text, forms) === text ? e : redactText(text, forms);
 }
 
-/** Builds the error; `flatErrors` is [key, message, key, message, ...]. */
-export function makeError(code, message, status, flatErrors, retryAfterMs, cause, secrets) {
-  const errors = [];
-  for (let i = 0; i + 1 < flatErrors.length; i += 2) errors.push({ error_key: flatErrors[i], error_message: flatErrors[i + 1] });
-  return new MyLibraryError(code, message, status, errors, retryAfterMs, safeCause(cause, secrets));
+/**
+ * Builds the error Rust describes (its texts already redacted); `forms` are the secrets to take
+ * out of the cause. Keys and messages of the API's error list come as two arrays.
+ */
+export function makeError(code, message, status, keys, messages, retryAfterMs, method, url, argument, cause, forms) {
+  const errors = keys.map((k, i) => ({ error_key: k, error_message: messages[i] ?? "" }));
+  return new MyLibraryError(message, {
+    code, status, errors,
+    retryAfterMs,
+    request: method === undefined ? undefined : { method, url },
+    argument,
+    cause: safeCause(cause, forms),
+  });
 }
 
 /** Name and message of any thrown value, for messages. */
@@ -76,6 +91,10 @@ export function describe(e) {
       const cause = e.cause && typeof e.cause === "object" && "message" in e.cause ? ` (${e.cause.code ?? ""} ${e.cause.message})` : "";
       return `${name}: ${e.message}${cause}`;
     }
+    if (typeof e === "string") return JSON.stringify(e.length > 60 ? e.slice(0, 60) + "…" : e);
+    if (typeof e === "function") return "a function";
+    if (Array.isArray(e)) return "an array";
+    if (typeof e === "object") return "an object";
     return String(e);
   } catch {
     return "an unprintable value";
@@ -86,33 +105,45 @@ export function describe(e) {
 
 /**
  * One call's cancellation: an internal AbortController driven by the caller's signal and by
- * the call's time budget. The caller's signal is never handed to fetch (whatever its reason, an
- * abort reaches fetch as a plain AbortError), and `why` says who stopped the call.
+ * the call's time budget. The caller's signal is never handed to fetch, and the internal one
+ * only ever aborts with an Error (gloo-net treats any other rejection of fetch as a bug).
+ * `state` says who stopped the call: "running", "aborted" (the caller) or "timeout".
  */
-export class AbortScope {
+export class Scope {
   constructor(signal, timeoutMs) {
     this.controller = new AbortController();
-    this.why = 0; // 0 running, 1 the caller aborted, 2 the time budget ran out
+    this.state = "running";
+    this.reason = undefined;
     this.waiters = new Set();
     this.signalRef = null;
     this.timer = undefined;
     try {
       if (signal && typeof signal === "object" && typeof signal.addEventListener === "function") {
         if (signal.aborted) {
-          this.stop(1);
+          this.callerAborted(signal);
         } else {
-          this.onAbort = () => this.stop(1);
+          this.onAbort = () => this.callerAborted(signal);
           signal.addEventListener("abort", this.onAbort, { once: true });
           this.signalRef = signal;
         }
       }
     } catch { /* a foreign object; treat as no signal */ }
-    if (timeoutMs > 0 && this.why === 0) this.timer = setTimeout(() => this.stop(2), timeoutMs);
+    if (timeoutMs > 0 && this.state === "running") this.timer = setTimeout(() => this.stop("timeout"), timeoutMs);
   }
-  stop(why) {
-    if (this.why !== 0) return;
-    this.why = why;
-    this.controller.abort();
+  callerAborted(signal) {
+    let reason;
+    try { reason = signal.reason; } catch { /* a hostile getter */ }
+    this.reason = reason;
+    // AbortSignal.timeout() aborts with a TimeoutError: the caller's time ran out.
+    const timedOut = reason !== null && typeof reason === "object" && reason.name === "TimeoutError";
+    this.stop(timedOut ? "timeout" : "aborted");
+  }
+  stop(state) {
+    if (this.state !== "running") return;
+    this.state = state;
+    const e = new Error(state === "timeout" ? "The call timed out" : state === "dropped" ? "The call was dropped" : "The call was aborted");
+    e.name = "AbortError";
+    this.controller.abort(e);
     for (const w of this.waiters) w();
     this.waiters.clear();
   }
@@ -126,15 +157,32 @@ export class AbortScope {
    * then runs to its end.
    */
   guard(promise) {
-    if (this.why !== 0) return Promise.reject(new DOMException("The call was stopped", "AbortError"));
+    const stopped = () => {
+      const e = new Error("The call was stopped");
+      e.name = "AbortError";
+      return e;
+    };
+    if (this.state !== "running") return Promise.reject(stopped());
     return new Promise((resolve, reject) => {
-      const stop = () => reject(new DOMException("The call was stopped", "AbortError"));
+      const stop = () => reject(stopped());
       this.waiters.add(stop);
       promise.then(
         (v) => { this.waiters.delete(stop); resolve(v); },
         (e) => { this.waiters.delete(stop); reject(e); },
       );
     });
+  }
+  /** Resolves (with nothing) once the scope stops. */
+  stopped() {
+    return new Promise((resolve) => {
+      if (this.state !== "running") resolve();
+      else this.waiters.add(resolve);
+    });
+  }
+  /** The call's future was dropped: stop its request (the connection closes) and let go. */
+  cancel() {
+    this.stop("dropped");
+    this.dispose();
   }
   dispose() {
     if (this.timer !== undefined) clearTimeout(this.timer);
@@ -149,7 +197,7 @@ export class AbortScope {
 /** Resolves after `ms`, or as soon as the scope stops. */
 export function sleep(ms, scope) {
   return new Promise((resolve) => {
-    if (scope && scope.why !== 0) return resolve();
+    if (scope && scope.state !== "running") return resolve();
     let done;
     const timer = setTimeout(() => done(), Math.max(0, ms));
     done = () => {
@@ -161,30 +209,38 @@ export function sleep(ms, scope) {
   });
 }
 
+/** A monotonic clock in milliseconds. */
 export function now() {
   return typeof performance !== "undefined" && performance.now ? performance.now() : Date.now();
+}
+
+/** The wall clock (ms since 1970), for an HTTP-date `Retry-After`. */
+export function wallClock() {
+  return Date.now();
 }
 
 export function random() {
   return Math.random();
 }
 
-// ---------------------------------------------------------------- fetch
-
-/**
- * Builds the Request and calls `fetchFn` (or the global fetch) with it, within `scope`; a
- * synchronous throw becomes a rejection. `headers` is [name, value, ...].
- */
-export function callFetch(fetchFn, url, method, headers, body, scope) {
+/** Calls a caller's `getAccessToken`; resolves with a string or rejects. */
+export function callTokenSource(fn) {
   try {
-    const f = typeof fetchFn === "function" ? fetchFn : globalThis.fetch;
-    if (typeof f !== "function") return Promise.reject(new TypeError("no fetch function is available in this runtime"));
-    const h = new Headers();
-    for (let i = 0; i + 1 < headers.length; i += 2) h.set(headers[i], headers[i + 1]);
-    const init = { method, headers: h, signal: scope.signal };
-    if (body !== undefined) init.body = body;
-    const request = new Request(url, init);
-    return scope.guard(Promise.resolve(f(request)).then((r) => {
+    return Promise.resolve(fn()).then((t) => {
+      if (typeof t !== "string" || t.length === 0) throw new TypeError(`getAccessToken resolved with ${describe(t)}, not a non-empty string`);
+      return t;
+    });
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+// ---------------------------------------------------------------- fetch and answers
+
+/** Calls a caller's fetch function with a Request, within `scope` (a throw becomes a rejection). */
+export function callFetch(fetchFn, request, scope) {
+  try {
+    return scope.guard(Promise.resolve(fetchFn(request)).then((r) => {
       if (!r || typeof r !== "object" || typeof r.status !== "number") throw new TypeError("fetch resolved with something that is not a Response");
       return r;
     }));
@@ -193,76 +249,137 @@ export function callFetch(fetchFn, url, method, headers, body, scope) {
   }
 }
 
-/**
- * Reads a response: `{ kind: 0, status, value, location, id, retryAfter }` where value is the
- * parsed JSON (undefined for an empty body); kind 1 when the body could not be read (the
- * connection failed part-way, or `scope` stopped), kind 2 when it is not JSON. Never rejects.
- */
-export async function readResponse(r, scope) {
-  let status = 0, location, id, retryAfter;
-  try {
-    status = r.status;
-    location = r.headers.get("location") ?? undefined;
-    id = r.headers.get("id") ?? undefined;
-    retryAfter = r.headers.get("retry-after") ?? undefined;
-  } catch { /* a foreign Response */ }
-  let text;
-  try {
-    text = await scope.guard(r.text());
-  } catch (error) {
-    return { kind: 1, status, error, location, id, retryAfter };
+/** What became of a request, read once: Rust reads it through these getters. */
+export class Reply {
+  constructor(outcome, status, headers) {
+    /** "answer", "failed" (no answer, or the body broke off), "notJson", "invalid" (a 2xx body of the wrong shape). */
+    this.outcome = outcome;
+    this.status = status;
+    this.retryAfter = headers?.retryAfter;
+    this.location = headers?.location;
+    this.id = headers?.id;
+    this.value = undefined;
+    this.text = undefined;
+    this.problem = undefined;
+    this.cause = undefined;
+    this.next = undefined;
+    this.errors = [];
   }
-  if (text.length === 0 || /^\s*$/.test(text)) return { kind: 0, status, value: undefined, location, id, retryAfter };
+  get errorCount() { return this.errors.length; }
+  errorKey(i) { return this.errors[i]?.error_key ?? ""; }
+  errorMessage(i) { return this.errors[i]?.error_message ?? ""; }
+}
+
+function headersOf(r) {
   try {
-    return { kind: 0, status, value: JSON.parse(text), location, id, retryAfter };
-  } catch (error) {
-    return { kind: 2, status, error, snippet: text.slice(0, 120), location, id, retryAfter };
+    const h = (n) => r.headers.get(n) ?? undefined;
+    return { retryAfter: h("retry-after"), location: h("location"), id: h("id") };
+  } catch {
+    return undefined; // a foreign Response
   }
 }
 
-/** Seconds or an HTTP date, in milliseconds; undefined when absent or unreadable. */
-export function retryAfterMs(value) {
-  if (value === undefined || value === null || value === "") return undefined;
-  const s = Number(value);
-  if (Number.isFinite(s) && s >= 0) return Math.round(s * 1000);
-  const t = Date.parse(value);
-  return Number.isFinite(t) ? Math.max(0, t - Date.now()) : undefined;
-}
-
-/** The v2 error array in a body as [key, message, ...], or [] when it is not one. */
-export function flattenErrors(value) {
+/** The v2 error array in a parsed body, or [] when it is not one. */
+function errorList(value) {
   const out = [];
   if (!Array.isArray(value)) return out;
   for (const e of value) {
     if (e && typeof e === "object" && (typeof e.error_key === "string" || typeof e.error_message === "string")) {
-      out.push(String(e.error_key ?? ""), String(e.error_message ?? ""));
+      out.push({ error_key: String(e.error_key ?? ""), error_message: String(e.error_message ?? "") });
     }
   }
   return out;
 }
 
+/** The Reply of a body's text: parsed, then checked as `kind` when the status is 2xx. */
+function replyOf(status, headers, text, kind, listing) {
+  const ok = status >= 200 && status < 300;
+  if (kind === "text" && ok) {
+    const reply = new Reply("answer", status, headers);
+    reply.text = text;
+    return reply;
+  }
+  let value;
+  if (text.trim().length > 0) {
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      const reply = new Reply("notJson", status, headers);
+      reply.cause = error;
+      reply.problem = text.slice(0, 120);
+      return reply;
+    }
+  }
+  if (!ok) {
+    const reply = new Reply("answer", status, headers);
+    reply.errors = errorList(value);
+    return reply;
+  }
+  if (kind === "nothing") return new Reply("answer", status, headers);
+  const checked = validate(kind, value, listing);
+  if (checked.error !== undefined) {
+    const reply = new Reply("invalid", status, headers);
+    reply.problem = checked.error;
+    return reply;
+  }
+  const reply = new Reply("answer", status, headers);
+  reply.value = checked.ok;
+  reply.next = checked.ok?.next;
+  return reply;
+}
+
+/**
+ * Reads a response once: status, the headers the client uses, the body parsed and checked as
+ * `kind` ("text": the body's text only). Never rejects: failures are the Reply's outcome.
+ */
+export async function readResponse(r, kind, listing, scope) {
+  const status = typeof r?.status === "number" ? r.status : 0;
+  const headers = headersOf(r);
+  let text;
+  try {
+    text = await scope.guard(r.text());
+  } catch (error) {
+    const reply = new Reply("failed", status, headers);
+    reply.cause = error;
+    return reply;
+  }
+  return replyOf(status, headers, text, kind, listing);
+}
+
+/** The Reply of a fetch that rejected. */
+export function failedReply(error) {
+  const reply = new Reply("failed", 0, undefined);
+  reply.cause = error;
+  return reply;
+}
+
+/** Concatenates the arrays of several answers (a long list of ids sent in parts). */
+export function concat(parts) {
+  return [].concat(...parts);
+}
+
 // ---------------------------------------------------------------- uploads
 
-/** The upload's bytes as a Blob of `type`, or undefined when `data` is none of Blob, ArrayBuffer, a typed array or a DataView. */
-export function toBlob(data, type) {
+/** The upload's bytes as a Blob, or undefined when `data` is none of Blob, ArrayBuffer, a typed array or a DataView. */
+export function toBlob(data) {
   try {
     if (typeof Blob !== "undefined" && data instanceof Blob) return data;
-    if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return new Blob([data], { type });
+    if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return new Blob([data]);
   } catch { /* fall through */ }
   return undefined;
 }
 
-export function blobType(data) {
-  try { return typeof Blob !== "undefined" && data instanceof Blob ? data.type : ""; } catch { return ""; }
+export function blobType(blob) {
+  try { return typeof blob.type === "string" ? blob.type : ""; } catch { return ""; }
 }
 
 export function blobSize(blob) {
-  return blob.size;
+  try { return blob.size; } catch { return 0; }
 }
 
-export function makeForm(fields, blob, fileName) {
+export function makeForm(names, values, blob, fileName) {
   const form = new FormData();
-  for (let i = 0; i + 1 < fields.length; i += 2) form.append(fields[i], fields[i + 1]);
+  names.forEach((n, i) => form.append(n, values[i]));
   form.append("data", blob, fileName);
   return form;
 }
@@ -277,27 +394,28 @@ export function progress(cb, sent, total) {
   try { cb(sent, total); } catch (e) { setTimeout(() => { throw e; }); }
 }
 
-/** An upload through XMLHttpRequest, for real progress events in browsers. Resolves like readResponse. */
-export function xhrUpload(url, headers, form, onProgress, scope) {
+/** An upload through XMLHttpRequest, for real progress events in browsers. Resolves with a Reply. */
+export function xhrUpload(url, token, form, onProgress, scope) {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     let settled = false;
     const finish = (v) => { if (!settled) { settled = true; scope.waiters.delete(abort); resolve(v); } };
-    const abort = () => { try { xhr.abort(); } catch { /* ignore */ } finish({ kind: 1, status: 0, error: new DOMException("The upload was aborted", "AbortError") }); };
-    xhr.open("POST", url);
-    for (let i = 0; i + 1 < headers.length; i += 2) xhr.setRequestHeader(headers[i], headers[i + 1]);
-    xhr.upload.onprogress = (e) => { if (e.lengthComputable) progress(onProgress, e.loaded, e.total); };
-    xhr.onerror = () => finish({ kind: 1, status: 0, error: new TypeError("Network error during the upload") });
-    xhr.onload = () => {
-      const text = xhr.responseText ?? "";
-      const h = (n) => xhr.getResponseHeader(n) ?? undefined;
-      let value;
-      if (text.trim().length > 0) {
-        try { value = JSON.parse(text); } catch (error) { return finish({ kind: 2, status: xhr.status, error, snippet: text.slice(0, 120) }); }
-      }
-      finish({ kind: 0, status: xhr.status, value, location: h("location"), id: h("id"), retryAfter: h("retry-after") });
+    const abort = () => {
+      try { xhr.abort(); } catch { /* ignore */ }
+      const e = new Error("The upload was stopped");
+      e.name = "AbortError";
+      finish(failedReply(e));
     };
-    if (scope.why !== 0) return abort();
+    xhr.open("POST", url);
+    xhr.setRequestHeader("Accept", "application/json");
+    if (token) xhr.setRequestHeader("Authorization", `Bearer ${token}`);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) progress(onProgress, e.loaded, e.total); };
+    xhr.onerror = () => finish(failedReply(new TypeError("Network error during the upload")));
+    xhr.onload = () => {
+      const h = (n) => xhr.getResponseHeader(n) ?? undefined;
+      finish(replyOf(xhr.status, { retryAfter: h("retry-after"), location: h("location"), id: h("id") }, xhr.responseText ?? "", "nothing", undefined));
+    };
+    if (scope.state !== "running") return abort();
     scope.waiters.add(abort);
     xhr.send(form);
   });
@@ -388,8 +506,8 @@ function decodeComponent(s) {
   try { return decodeURIComponent(s); } catch { return null; }
 }
 
-/** The cursor in a next_link, or null. Same rules as `models::next_token` in Rust. */
-export function nextToken(link) {
+/** The token of a next_link's `next` parameter, or null (the rules of `cursor::next_token`). */
+function linkToken(link) {
   const q = link.indexOf("?");
   if (q < 0) return null;
   let query = link.slice(q + 1);
@@ -404,7 +522,8 @@ export function nextToken(link) {
   return null;
 }
 
-function page(v, item, p) {
+/** A page: `{ results, next? }`, where next is the cursor `<listing>?next=<token>`. */
+function page(v, item, p, listing) {
   if (!isObj(v)) bad(p, "a page object");
   const meta = v.meta;
   let link = null;
@@ -424,9 +543,9 @@ function page(v, item, p) {
   for (let i = 0; i < v.results.length; i++) item(v.results[i], `${p}.results[${i}]`);
   const out = { results: v.results };
   if (link !== null) {
-    const t = nextToken(link);
+    const t = linkToken(link);
     if (t === null) bad(`${p}.meta.pagination.next_link`, "a link with a next parameter");
-    out.next = t;
+    out.next = listing === undefined ? t : `${listing}?next=${encodeURIComponent(t)}`;
   }
   return out;
 }
@@ -470,23 +589,24 @@ function moveResult(m, p) {
   reqString(m, "uri", p);
 }
 
+/** One validator per `Kind` of src/ops (its `as_str`). */
 const KINDS = {
   info: (v) => info(v, "$"),
   folder: (v) => folder(v, "$"),
   file: (v) => file(v, "$"),
-  folderPage: (v) => page(v, folder, "$"),
-  filePage: (v) => page(v, file, "$"),
+  folderPage: (v, l) => page(v, folder, "$", l),
+  filePage: (v, l) => page(v, file, "$", l),
   uploadStatuses: (v) => list(v, uploadStatus, "$"),
   moveResults: (v) => list(v, moveResult, "$"),
 };
 
 /**
  * Validates and normalises a parsed response of the given kind. Returns `{ ok: value }` or
- * `{ error: "path: expected ..." }`.
+ * `{ error: "path: expected ..." }`. A page's `next` is prefixed with `listing` when given.
  */
-export function validate(kind, value) {
+export function validate(kind, value, listing) {
   try {
-    return { ok: KINDS[kind](value) };
+    return { ok: KINDS[kind](value, listing) };
   } catch (e) {
     if (e instanceof Bad) return { error: `${e.path}: expected ${e.what}` };
     return { error: `$: ${describe(e)}` };
@@ -496,28 +616,109 @@ export function validate(kind, value) {
 // ---------------------------------------------------------------- pagination
 
 /**
- * Every item of every page, as an async iterable. `pager.page(cursor)` fetches one page.
- * Async generators queue concurrent `next()` calls, so no page is ever fetched twice; a cursor
- * the server already handed out ends the walk with DECODE after the items already yielded.
+ * The items of every page (`pages` false) or the pages themselves, as an async iterator.
+ * `pager.page()` fetches the next page (Rust keeps the cursor and the guard against a server
+ * that repeats one) and resolves with `{ results, next }`, or with undefined after the last.
+ * Async generators queue concurrent `next()` calls, so no page is ever fetched twice.
  */
-export function paginate(pager) {
-  async function* items() {
-    const seen = new Set();
-    let cursor;
+export function paginate(pager, pages) {
+  async function* walk() {
     try {
       for (;;) {
-        const p = await pager.page(cursor);
-        for (const item of p.results) yield item;
-        if (p.next === undefined) return;
-        if (seen.has(p.next)) {
-          throw new MyLibraryError("DECODE", `Unexpected response from the MyLibrary API: the server repeated the page cursor ${JSON.stringify(p.next)}; stopping instead of looping`);
-        }
-        seen.add(p.next);
-        cursor = p.next;
+        const p = await pager.page();
+        if (p === undefined) return;
+        if (pages) yield p;
+        else yield* p.results;
       }
     } finally {
       pager.free();
     }
   }
-  return items();
+  return walk();
+}
+
+// ---------------------------------------------------------------- the public class
+
+/** Our own frames in a stack: this runtime, the glue, the package's entry, the wasm. */
+const packageRoot = (() => {
+  try { return new URL("../../../../", import.meta.url).href; } catch { return undefined; }
+})();
+function ours(line) {
+  return line.includes("wasm://") || line.includes("wasm-function") || (packageRoot !== undefined && line.includes(packageRoot));
+}
+
+/** The caller's frames at the start of a call (V8 would otherwise keep only our own ten). */
+function callSite() {
+  const limit = Error.stackTraceLimit;
+  try {
+    if (typeof limit === "number") Error.stackTraceLimit = limit + 30;
+    return new Error();
+  } finally {
+    if (typeof limit === "number") Error.stackTraceLimit = limit;
+  }
+}
+
+/** Gives a MyLibraryError the frames of the call site instead of the runtime's own. */
+function withCallerFrames(e, site) {
+  if (!(e instanceof MyLibraryError) || typeof site?.stack !== "string") return e;
+  try {
+    const frames = site.stack.split("\n").slice(1).filter((l) => /^\s+at |@/.test(l) && !ours(l));
+    e.stack = `${e.name}: ${e.message}\n${frames.join("\n")}`;
+  } catch { /* keep the stack */ }
+  return e;
+}
+
+const freedError = (name) => new MyLibraryError(`${name}: this MyLibraryClient was freed (free() or \`using\`); create a new client`, { code: "INVALID_ARGUMENT", argument: "this" });
+
+/** An async iterator that rejects at once. */
+async function* rejecting(e) {
+  throw e;
+}
+
+const ITERATORS = new Set(["files", "folders", "trash", "pages"]);
+
+/**
+ * The public class: the generated one, with every call's errors carrying the caller's frames,
+ * and calls after `free()` rejecting with a MyLibraryError instead of throwing.
+ */
+export function wrapClient(Generated) {
+  class MyLibraryClient extends Generated {}
+  for (const name of Object.getOwnPropertyNames(Generated.prototype)) {
+    const method = Generated.prototype[name];
+    if (name === "constructor" || name === "free" || typeof method !== "function") continue;
+    const iterates = ITERATORS.has(name);
+    Object.defineProperty(MyLibraryClient.prototype, name, {
+      configurable: true,
+      writable: true,
+      value: {
+        [name](...args) {
+          if (this.__wbg_ptr === 0) {
+            const e = withCallerFrames(freedError(name), callSite());
+            if (iterates) return rejecting(e);
+            if (name === "setAccessToken") throw e;
+            return Promise.reject(e);
+          }
+          const site = callSite();
+          let out;
+          try {
+            out = method.apply(this, args);
+          } catch (e) {
+            throw withCallerFrames(e, site);
+          }
+          if (iterates) {
+            const next = out.next.bind(out);
+            out.next = (...a) => {
+              const at = callSite();
+              return next(...a).catch((e) => { throw withCallerFrames(e, at); });
+            };
+            return out;
+          }
+          if (out instanceof Promise) return out.catch((e) => { throw withCallerFrames(e, site); });
+          return out;
+        },
+      }[name],
+    });
+  }
+  Object.defineProperty(MyLibraryClient, "name", { value: "MyLibraryClient" });
+  return MyLibraryClient;
 }

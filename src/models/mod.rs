@@ -19,7 +19,7 @@ pub use enums::*;
 pub use file::{LibraryFile, Thumbnail};
 pub use folder::Folder;
 pub use info::{LibraryInfo, UsageSummary};
-pub use page::{FilePage, FolderPage, next_token};
+pub use page::{FilePage, FolderPage};
 pub use upload::{MoveResult, UploadStatus};
 
 pub use de::MAX_SAFE_INTEGER;

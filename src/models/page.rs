@@ -10,7 +10,9 @@ use tsify::Tsify;
 pub struct FilePage {
     /// The files of this page.
     pub results: Vec<LibraryFile>,
-    /// The cursor of the next page; absent on the last page.
+    /// Where the next page starts (pass it back as `next`); absent on the last page. In
+    /// JavaScript it is a cursor that carries its listing (`folders/-1/files?next=...`); the
+    /// Rust decoder reads the API's bare token, and `Page` pairs it with its listing.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub next: Option<String>,
@@ -22,7 +24,9 @@ pub struct FilePage {
 pub struct FolderPage {
     /// The folders of this page.
     pub results: Vec<Folder>,
-    /// The cursor of the next page; absent on the last page.
+    /// Where the next page starts (pass it back as `next`); absent on the last page. In
+    /// JavaScript it is a cursor that carries its listing (`folders/-1/files?next=...`); the
+    /// Rust decoder reads the API's bare token, and `Page` pairs it with its listing.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub next: Option<String>,
@@ -53,9 +57,10 @@ fn split<T>(raw: RawPage<T>) -> Result<(Vec<T>, Option<String>), String> {
         .and_then(|m| m.pagination)
         .and_then(|p| p.next_link);
     let next = match link {
-        Some(l) => {
-            Some(next_token(&l).ok_or_else(|| format!("next_link \"{l}\" has no next parameter"))?)
-        }
+        Some(l) => Some(
+            crate::cursor::next_token(&l)
+                .ok_or_else(|| format!("next_link \"{l}\" has no next parameter"))?,
+        ),
         None => None,
     };
     Ok((raw.results, next))
@@ -73,14 +78,4 @@ impl TryFrom<RawPage<Folder>> for FolderPage {
     fn try_from(raw: RawPage<Folder>) -> Result<Self, String> {
         split(raw).map(|(results, next)| FolderPage { results, next })
     }
-}
-
-/// The cursor in a `next_link` (`/v2/library/files?next=<token>`): the value of its `next`
-/// query parameter, percent-decoded. `None` when the link has none (or it is empty).
-pub fn next_token(link: &str) -> Option<String> {
-    let query = link.split_once('?')?.1;
-    let query = query.split('#').next().unwrap_or("");
-    let raw = query.split('&').find_map(|p| p.strip_prefix("next="))?;
-    let token = crate::url::percent_decode(raw)?;
-    (!token.is_empty()).then_some(token)
 }

@@ -153,6 +153,12 @@ impl App {
             self.record(&method, &path, &query, names, 204);
             return with_cors(preflight());
         }
+        // Until the answer is ready: a client that goes away (a cancelled call) leaves an entry
+        // with status 0, as a dropped connection does.
+        let mut pending = Unanswered {
+            app: &self,
+            entry: Some((method.clone(), path.clone(), query.clone(), names)),
+        };
         let resp = if path.starts_with("/v2/") {
             self.api_with_faults(req, &method, &path, &query, kill)
                 .await
@@ -162,11 +168,31 @@ impl App {
             Some(self.static_file(&path, &method).await)
         };
         let status = resp.as_ref().map_or(0, |r| r.status().as_u16());
-        self.record(&method, &path, &query, names, status);
+        pending.answered(status);
         match resp {
             Some(r) => with_cors(r),
             None => std::future::pending().await,
         }
+    }
+}
+
+/// A request being answered; logged with status 0 if its handler is dropped first.
+struct Unanswered<'a> {
+    app: &'a App,
+    entry: Option<(Method, String, String, Vec<String>)>,
+}
+
+impl Unanswered<'_> {
+    fn answered(&mut self, status: u16) {
+        if let Some((method, path, query, names)) = self.entry.take() {
+            self.app.record(&method, &path, &query, names, status);
+        }
+    }
+}
+
+impl Drop for Unanswered<'_> {
+    fn drop(&mut self) {
+        self.answered(0);
     }
 }
 

@@ -1,0 +1,419 @@
+//! A call being built ([`Call`]) and how each operation runs in the Rust face ([`Run`]).
+
+use super::{Client, Page};
+use crate::cursor::Listing;
+use crate::error::Error;
+use crate::exec::Ctx;
+use crate::models::{
+    FilePage, Folder, FolderPage, LibraryFile, LibraryInfo, MoveResult, UploadStatus,
+};
+use crate::ops::files::{GetFile, UpdateFile};
+use crate::ops::folders::{GetFolder, UpdateFolder};
+use crate::ops::uploads::{UploadFile, new_file_id};
+use crate::ops::{Face, HttpCall, Kind, Operation, Plan, Wire};
+use crate::transport::web::{Reply, WebUpload};
+use crate::transport::{Answer, ReadAs};
+use serde::de::DeserializeOwned;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::time::Duration;
+use wasm_bindgen::JsValue;
+
+/// One call of an operation, with its parameters: set options with its setters, then
+/// `.send().await` it (or `.await` it directly). Dropping the future cancels the call.
+#[must_use = "a call does nothing until it is sent or awaited"]
+pub struct Call<'c, O> {
+    pub(crate) client: &'c Client,
+    pub(crate) params: O,
+    timeout_ms: Option<u64>,
+    signal: JsValue,
+}
+
+impl<'c, O: Clone> Clone for Call<'c, O> {
+    fn clone(&self) -> Self {
+        Call {
+            client: self.client,
+            params: self.params.clone(),
+            timeout_ms: self.timeout_ms,
+            signal: self.signal.clone(),
+        }
+    }
+}
+
+impl<'c, O> Call<'c, O> {
+    pub(crate) fn new(client: &'c Client, params: O) -> Self {
+        Call {
+            client,
+            params,
+            timeout_ms: None,
+            signal: JsValue::UNDEFINED,
+        }
+    }
+
+    /// The parameters as they will be sent.
+    pub fn params(&self) -> &O {
+        &self.params
+    }
+
+    /// This call's time budget, retries included (zero: none).
+    pub fn timeout(mut self, budget: Duration) -> Self {
+        self.timeout_ms = Some(budget.as_millis().min(u64::MAX as u128) as u64);
+        self
+    }
+
+    /// Cancels the call when `signal` aborts (`Aborted`, the signal's reason as the cause);
+    /// dropping the call's future cancels it too.
+    pub fn signal(mut self, signal: &web_sys::AbortSignal) -> Self {
+        self.signal = signal.into();
+        self
+    }
+
+    pub(crate) fn ctx(&self) -> Ctx<JsValue> {
+        Ctx {
+            signal: self.signal.clone(),
+            timeout_ms: self.timeout_ms,
+        }
+    }
+}
+
+/// How an operation runs in the Rust face, and what it gives back.
+pub trait Run: Operation + Sized {
+    /// What `send` resolves with.
+    type Output;
+    /// Runs the call.
+    fn run(call: Call<'_, Self>) -> impl Future<Output = Result<Self::Output, Error>>;
+}
+
+impl<'c, O: Run> Call<'c, O> {
+    /// Sends the call.
+    pub async fn send(self) -> Result<O::Output, Error> {
+        O::run(self).await
+    }
+}
+
+impl<'c, O: Run + 'c> IntoFuture for Call<'c, O> {
+    type Output = Result<O::Output, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + 'c>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// An answer as serde decodes it, and what the Rust face hands back for it.
+pub trait Output: DeserializeOwned {
+    /// What the caller gets.
+    type Out;
+    /// The caller's value; `listing` is the listing a page belongs to.
+    fn output(self, listing: Option<Listing>) -> Self::Out;
+    /// The answer of a plan with no request (an empty list of ids).
+    fn empty() -> Option<Self> {
+        None
+    }
+    /// Two answers of one plan as one (the parts of a long list of ids).
+    fn join(self, next: Self) -> Self {
+        next
+    }
+    /// The account's upload limit, from an info answer.
+    fn upload_limit(&self) -> Option<u64> {
+        None
+    }
+}
+
+macro_rules! same_output {
+    ($($t:ty),*) => {$(
+        impl Output for $t {
+            type Out = $t;
+            fn output(self, _: Option<Listing>) -> $t {
+                self
+            }
+        }
+    )*};
+}
+same_output!(Folder, LibraryFile);
+
+impl Output for LibraryInfo {
+    type Out = LibraryInfo;
+    fn output(self, _: Option<Listing>) -> LibraryInfo {
+        self
+    }
+    fn upload_limit(&self) -> Option<u64> {
+        Some(self.max_upload_size_limit)
+    }
+}
+
+impl Output for () {
+    type Out = ();
+    fn output(self, _: Option<Listing>) {}
+    fn empty() -> Option<()> {
+        Some(())
+    }
+}
+
+macro_rules! list_output {
+    ($($t:ty),*) => {$(
+        impl Output for Vec<$t> {
+            type Out = Vec<$t>;
+            fn output(self, _: Option<Listing>) -> Vec<$t> {
+                self
+            }
+            fn empty() -> Option<Self> {
+                Some(Vec::new())
+            }
+            fn join(mut self, next: Self) -> Self {
+                self.extend(next);
+                self
+            }
+        }
+    )*};
+}
+list_output!(MoveResult, UploadStatus);
+
+macro_rules! page_output {
+    ($($page:ty => $item:ty),*) => {$(
+        impl Output for $page {
+            type Out = Page<$item>;
+            fn output(self, listing: Option<Listing>) -> Page<$item> {
+                Page::new(self.results, self.next, listing)
+            }
+        }
+    )*};
+}
+page_output!(FilePage => LibraryFile, FolderPage => Folder);
+
+/// The decoded answer of one request.
+fn decode<A: DeserializeOwned>(reply: &Reply, call: &HttpCall) -> Result<A, Error> {
+    let text = match call.kind {
+        Kind::Nothing => "null".to_string(),
+        _ => Reply::text(reply).unwrap_or_default(),
+    };
+    serde_json::from_str(&text).map_err(|e| Error::decode(Answer::status(reply), e))
+}
+
+/// Runs a plan of the Rust face; errors are named and redacted.
+pub(crate) async fn run_plan<O: Operation>(
+    client: &Client,
+    plan: &Plan,
+    listing: Option<Listing>,
+    ctx: &Ctx<JsValue>,
+) -> Result<<O::Answer as Output>::Out, Error>
+where
+    O::Answer: Output,
+{
+    let core = &client.core;
+    let mut answer: Option<O::Answer> = None;
+    for call in &plan.calls {
+        let reply = core.call(call, ReadAs::Text, ctx).await?;
+        let part: O::Answer = decode(&reply, call)
+            .map_err(|e| e.with_request(call.info(core.target.api_key.as_deref())))?;
+        answer = Some(match answer {
+            None => part,
+            Some(a) => a.join(part),
+        });
+    }
+    let answer = answer
+        .or_else(O::Answer::empty)
+        .ok_or_else(|| Error::decode(0, "no answer"))?;
+    if let Some(limit) = answer.upload_limit() {
+        core.learn_max_upload(limit);
+    }
+    Ok(answer.output(listing))
+}
+
+/// A one-step operation: plan, send, decode.
+pub(crate) async fn one_step<O: Operation>(
+    call: Call<'_, O>,
+) -> Result<<O::Answer as Output>::Out, Error>
+where
+    O::Answer: Output,
+{
+    let client = call.client;
+    let subject = call.params.subject();
+    let out = async {
+        let plan = call.params.plan(&client.core.target, Face::Rust)?;
+        run_plan::<O>(client, &plan, call.params.listing(), &call.ctx()).await
+    }
+    .await;
+    out.map_err(|e| client.core.finish(e, O::RUST_NAME, subject.as_deref()))
+}
+
+/// The Rust face of a one-step operation (what an operation's declaration generates).
+macro_rules! one_step_run {
+    ($($op:ty),* $(,)?) => {$(
+        impl Run for $op {
+            type Output = <<$op as Operation>::Answer as Output>::Out;
+            fn run(call: Call<'_, Self>) -> impl Future<Output = Result<Self::Output, Error>> {
+                one_step(call)
+            }
+        }
+    )*};
+}
+one_step_run!(
+    crate::ops::info::GetInfo,
+    crate::ops::folders::ListFolders,
+    crate::ops::folders::GetFolder,
+    crate::ops::folders::CreateFolder,
+    crate::ops::folders::DeleteFolder,
+    crate::ops::files::ListFiles,
+    crate::ops::files::GetFile,
+    crate::ops::files::DeleteFiles,
+    crate::ops::files::MoveFiles,
+    crate::ops::trash::ListTrash,
+    crate::ops::trash::EmptyTrash,
+    crate::ops::uploads::GetUploadStatus,
+);
+
+/// An update whose API requires a field the caller may leave out: it is read first.
+pub(crate) trait ReadFirst: Operation {
+    /// Fills what the API requires from the resource as it is.
+    fn read_first(
+        &mut self,
+        client: &Client,
+        ctx: &Ctx<JsValue>,
+    ) -> impl Future<Output = Result<(), Error>>;
+    /// Asks for the updated resource back (`include_payload`), or not.
+    fn set_payload(&mut self, payload: bool);
+}
+
+impl ReadFirst for UpdateFolder {
+    async fn read_first(&mut self, client: &Client, ctx: &Ctx<JsValue>) -> Result<(), Error> {
+        if self.name.is_none() {
+            let get = GetFolder {
+                folder_id: self.folder_id.clone(),
+            };
+            let plan = get.plan(&client.core.target, Face::Rust)?;
+            let current: Folder = run_plan::<GetFolder>(client, &plan, None, ctx).await?;
+            self.name = Some(current.name.into());
+        }
+        Ok(())
+    }
+    fn set_payload(&mut self, payload: bool) {
+        self.include_payload = Some(payload);
+    }
+}
+
+impl ReadFirst for UpdateFile {
+    async fn read_first(&mut self, client: &Client, ctx: &Ctx<JsValue>) -> Result<(), Error> {
+        if self.description.is_none() {
+            let get = GetFile {
+                file_id: self.file_id.clone(),
+            };
+            let plan = get.plan(&client.core.target, Face::Rust)?;
+            let current: LibraryFile = run_plan::<GetFile>(client, &plan, None, ctx).await?;
+            self.description = Some(current.description.unwrap_or_default().into());
+        }
+        Ok(())
+    }
+    fn set_payload(&mut self, payload: bool) {
+        self.include_payload = Some(payload);
+    }
+}
+
+/// An update: checks everything, reads what the API requires, sends; with the payload, its
+/// answer decoded.
+async fn update<O>(
+    call: Call<'_, O>,
+    payload: bool,
+) -> Result<Option<<O::Answer as Output>::Out>, Error>
+where
+    O: ReadFirst,
+    O::Answer: Output,
+{
+    let client = call.client;
+    let ctx = call.ctx();
+    let subject = call.params.subject();
+    let mut op = call.params;
+    op.set_payload(payload);
+    let out = async {
+        op.plan(&client.core.target, Face::Rust)?; // everything is checked before the read
+        op.read_first(client, &ctx).await?;
+        let plan = op.plan(&client.core.target, Face::Rust)?;
+        if payload {
+            run_plan::<O>(client, &plan, None, &ctx).await.map(Some)
+        } else {
+            for c in &plan.without_answer().calls {
+                client.core.call(c, ReadAs::Text, &ctx).await?;
+            }
+            Ok(None)
+        }
+    }
+    .await;
+    out.map_err(|e| client.core.finish(e, O::RUST_NAME, subject.as_deref()))
+}
+
+impl Run for UpdateFolder {
+    type Output = Folder;
+    /// Without a name, reads the folder first: the API requires one.
+    async fn run(call: Call<'_, Self>) -> Result<Folder, Error> {
+        update(call, true)
+            .await?
+            .ok_or_else(|| Error::decode(0, "no folder in the answer"))
+    }
+}
+
+impl Run for UpdateFile {
+    type Output = LibraryFile;
+    /// Without a description, reads the file first: the API requires one.
+    async fn run(call: Call<'_, Self>) -> Result<LibraryFile, Error> {
+        update(call, true)
+            .await?
+            .ok_or_else(|| Error::decode(0, "no file in the answer"))
+    }
+}
+
+impl Call<'_, UpdateFolder> {
+    /// Sends the update without asking for the folder back (`include_payload=FALSE`).
+    pub async fn send_without_payload(self) -> Result<(), Error> {
+        update(self, false).await.map(drop)
+    }
+}
+
+impl Call<'_, UpdateFile> {
+    /// Sends the update without asking for the file back (`include_payload=FALSE`).
+    pub async fn send_without_payload(self) -> Result<(), Error> {
+        update(self, false).await.map(drop)
+    }
+}
+
+impl Run for UploadFile {
+    type Output = String;
+    /// Sends the upload once; resolves with the new file's id.
+    async fn run(call: Call<'_, Self>) -> Result<String, Error> {
+        {
+            let client = call.client;
+            let ctx = call.ctx();
+            let mut op = call.params;
+            let out = async {
+                let core = &client.core;
+                op.complete(None, op.data.bytes.len() as u64, core.max_upload_bytes())
+                    .map_err(|(field, what)| Error::bad_argument(field, what))?;
+                let plan = op.plan(&core.target, Face::Rust)?;
+                let url = plan
+                    .calls
+                    .first()
+                    .map(|c| c.url.clone())
+                    .unwrap_or_default();
+                let mut fields = Vec::new();
+                op.form(&mut fields);
+                let bytes = js_sys::Uint8Array::from(op.data.bytes.as_slice());
+                let upload = WebUpload {
+                    blob: crate::transport::web::to_blob(&bytes),
+                    file_name: op.file_name.0.clone(),
+                    on_progress: JsValue::UNDEFINED,
+                };
+                let reply = core.upload(&url, &fields, &upload, &ctx).await?;
+                new_file_id(
+                    Answer::id(&reply).as_deref(),
+                    Answer::location(&reply).as_deref(),
+                )
+                .ok_or_else(|| {
+                    Error::decode(
+                        Answer::status(&reply),
+                        "the upload answer has neither an Id nor a Location header",
+                    )
+                })
+            }
+            .await;
+            out.map_err(|e| client.core.finish(e, UploadFile::RUST_NAME, None))
+        }
+    }
+}

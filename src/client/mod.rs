@@ -1,0 +1,173 @@
+//! The Rust face, in the octocrab style: a [`Client`] built with [`Client::builder`], handlers
+//! for each resource ([`Files`], [`Folders`], [`Trash`]) whose methods return a [`Call`] — a
+//! builder whose setters are the operation's options; `.send().await` (or `.await`) runs it.
+//! Lists answer a [`Page`] and stream their items. serde is this face's only decoder.
+//!
+//! ```ignore
+//! use ctct_mylibrary::{Client, ErrorCode};
+//! use futures_util::TryStreamExt;
+//!
+//! let client = Client::builder().api_key(key).access_token(token).base_url(base).build()?;
+//! let info = client.info().await?;                                    // LibraryInfo
+//! let page = client.files().list().limit(9).send().await?;            // Page<LibraryFile>
+//! let all: Vec<_> = client.files().list().folder("-1").stream().try_collect().await?;
+//! let folder = client.folders().create("Spring").send().await?;       // .parent(id) optional
+//! let id = client.files().upload(bytes, "photo.png").folder(&folder.id).send().await?;
+//! let status = client.files().wait_until_active(&id).await?;
+//! let err = client.files().get("404").await.unwrap_err();            // err.code() == ErrorCode::Http
+//! ```
+//!
+//! On wasm32 the client calls the global `fetch` through gloo-net, or a fetch function you
+//! pass ([`ClientBuilder::fetch`], such as a Worker's service binding). A call is cancelled by
+//! dropping its future; on wasm32 a call also takes an `AbortSignal` ([`Call::signal`]).
+
+mod call;
+mod page;
+mod wait;
+
+pub use call::{Call, Run};
+pub use page::{Items, Page};
+pub use wait::WaitUntilActive;
+
+use crate::config::{Options, Settings};
+use crate::error::Error;
+use crate::exec::{Core, TokenSource};
+use crate::ops::Face;
+use crate::ops::info::GetInfo;
+use crate::transport::web::Fetch;
+use std::future::Future;
+use std::rc::Rc;
+use std::time::Duration;
+
+/// A MyLibrary client. Cheap to clone: clones share the rate limiter and the token.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) core: Rc<Core<Fetch>>,
+}
+
+/// Options of a [`Client`].
+#[derive(Default)]
+#[must_use]
+pub struct ClientBuilder {
+    options: Options,
+    fetch: Option<js_sys::Function>,
+    token_source: Option<TokenSource>,
+}
+
+impl ClientBuilder {
+    /// The application's API key (required with the default base URL).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.options.api_key = Some(key.into());
+        self
+    }
+    /// The account's OAuth access token.
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options.access_token = Some(token.into());
+        self
+    }
+    /// Where tokens come from: called when the client has none, and once more when the API
+    /// answers 401, after which the request is sent again.
+    pub fn token_source<F, Fut>(mut self, source: F) -> Self
+    where
+        F: Fn() -> Fut + 'static,
+        Fut: Future<Output = Result<String, Error>> + 'static,
+    {
+        self.options.token_source = true;
+        self.token_source = Some(Rc::new(move || Box::pin(source())));
+        self
+    }
+    /// Default `https://api.constantcontact.com/v2`: a proxy that adds the credentials, or the
+    /// emulator (`http://127.0.0.1:8080/v2`).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.options.base_url = Some(url.into());
+        self
+    }
+    /// Time budget of a JSON call, retries included (default 30 s; zero: none).
+    pub fn timeout(mut self, budget: Duration) -> Self {
+        self.options.timeout_ms = Some(budget.as_millis().min(u64::MAX as u128) as u64);
+        self
+    }
+    /// Retries of GET, PUT and DELETE after network errors, 5xx and `over.qps` (0–10,
+    /// default 3).
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.options.retries = Some(retries);
+        self
+    }
+    /// Requests started in any one-second window (default 4, the v2 limit; 0: no limit).
+    pub fn requests_per_second(mut self, n: u32) -> Self {
+        self.options.requests_per_second = Some(n);
+        self
+    }
+    /// Largest upload in bytes (default: the account's limit once known, else 5 MiB).
+    pub fn max_upload_bytes(mut self, n: u64) -> Self {
+        self.options.max_upload_bytes = Some(n);
+        self
+    }
+    /// A function with fetch's signature for every request (a Worker's service binding);
+    /// default: the global `fetch`, through gloo-net.
+    pub fn fetch(mut self, fetch: js_sys::Function) -> Self {
+        self.fetch = Some(fetch);
+        self
+    }
+    /// The client, or `InvalidArgument` naming the option that is wrong.
+    pub fn build(self) -> Result<Client, Error> {
+        let settings = Settings::from_options(self.options, Face::Rust)?;
+        Ok(Client {
+            core: Rc::new(Core::new(
+                settings,
+                Fetch::new(self.fetch),
+                self.token_source,
+            )),
+        })
+    }
+}
+
+impl Client {
+    /// Options of a new client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The library's limits and usage.
+    pub fn info(&self) -> Call<'_, GetInfo> {
+        Call::new(self, GetInfo::default())
+    }
+
+    /// Files: list, get, update, upload, move, delete to the trash, upload status.
+    pub fn files(&self) -> Files<'_> {
+        Files { client: self }
+    }
+
+    /// Folders: list, get, create, update, delete.
+    pub fn folders(&self) -> Folders<'_> {
+        Folders { client: self }
+    }
+
+    /// The trash: list, empty (a file leaves the trash by a move).
+    pub fn trash(&self) -> Trash<'_> {
+        Trash { client: self }
+    }
+
+    /// Replaces the access token (a refreshed OAuth token) for the calls that follow.
+    pub fn set_access_token(&self, token: impl Into<String>) {
+        self.core.set_token(token.into());
+    }
+}
+
+/// The files of a library (`client.files()`).
+#[derive(Clone, Copy)]
+pub struct Files<'c> {
+    pub(crate) client: &'c Client,
+}
+
+/// The folders of a library (`client.folders()`).
+#[derive(Clone, Copy)]
+pub struct Folders<'c> {
+    pub(crate) client: &'c Client,
+}
+
+/// The trash of a library (`client.trash()`).
+#[derive(Clone, Copy)]
+pub struct Trash<'c> {
+    pub(crate) client: &'c Client,
+}

@@ -1,0 +1,110 @@
+//! Waiting for an upload to become `Active`.
+
+use super::Files;
+use super::call::run_plan;
+use crate::error::Error;
+use crate::exec::Ctx;
+use crate::models::UploadStatus;
+use crate::ops::params::Id;
+use crate::ops::uploads::GetUploadStatus;
+use crate::ops::{Face, Operation};
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::time::Duration;
+use wasm_bindgen::JsValue;
+
+/// A caller's status listener.
+type Listener<'c> = Box<dyn Fn(&UploadStatus) + 'c>;
+
+/// Waits until an upload is `Active`: `.await` it. `UploadFailed` on `VirusFound`, `Failed`,
+/// `Deleted` or an id the API does not know; `Timeout` after its time (default 2 minutes).
+#[must_use = "waiting does nothing until it is awaited"]
+pub struct WaitUntilActive<'c> {
+    files: Files<'c>,
+    id: Id,
+    interval: Duration,
+    timeout: Duration,
+    signal: JsValue,
+    on_status: Option<Listener<'c>>,
+}
+
+impl<'c> Files<'c> {
+    /// Waits until the upload `file_id` is `Active`, checking its status every second.
+    pub fn wait_until_active(&self, file_id: impl Into<Id>) -> WaitUntilActive<'c> {
+        WaitUntilActive {
+            files: *self,
+            id: file_id.into(),
+            interval: Duration::from_secs(1),
+            timeout: Duration::from_secs(120),
+            signal: JsValue::UNDEFINED,
+            on_status: None,
+        }
+    }
+}
+
+impl<'c> WaitUntilActive<'c> {
+    /// Time between status checks (default 1 s, at least 50 ms).
+    pub fn interval(mut self, every: Duration) -> Self {
+        self.interval = every;
+        self
+    }
+    /// How long to wait in all (default 2 minutes).
+    pub fn timeout(mut self, budget: Duration) -> Self {
+        self.timeout = budget;
+        self
+    }
+    /// Hears every status read, `Uploaded` and `Processing` included.
+    pub fn on_status(mut self, f: impl Fn(&UploadStatus) + 'c) -> Self {
+        self.on_status = Some(Box::new(f));
+        self
+    }
+    /// Cancels the wait when `signal` aborts.
+    pub fn signal(mut self, signal: &web_sys::AbortSignal) -> Self {
+        self.signal = signal.into();
+        self
+    }
+
+    async fn run(self) -> Result<UploadStatus, Error> {
+        let client = self.files.client;
+        let core = &client.core;
+        let out = async {
+            crate::url::check_list_id(&self.id)
+                .map_err(|what| Error::bad_argument("file_id", what))?;
+            let op = GetUploadStatus {
+                file_ids: vec![self.id.0.clone()].into(),
+            };
+            let plan = op.plan(&core.target, Face::Rust)?;
+            let poll = |ctx: Ctx<JsValue>| {
+                let plan = &plan;
+                let id = &self.id.0;
+                async move {
+                    let all: Vec<UploadStatus> =
+                        run_plan::<GetUploadStatus>(client, plan, None, &ctx).await?;
+                    Ok(all
+                        .into_iter()
+                        .find(|s| s.file_id == *id)
+                        .map(|s| (s.status.clone(), s)))
+                }
+            };
+            let tell = |s: &UploadStatus| {
+                if let Some(f) = &self.on_status {
+                    f(s);
+                }
+            };
+            let interval = (self.interval.as_millis() as u64).max(50);
+            let timeout = self.timeout.as_millis().min(u64::MAX as u128) as u64;
+            core.wait_active(&self.id, interval, timeout, &self.signal, poll, tell)
+                .await
+        }
+        .await;
+        out.map_err(|e| core.finish(e, "files::wait_until_active", Some(&self.id)))
+    }
+}
+
+impl<'c> IntoFuture for WaitUntilActive<'c> {
+    type Output = Result<UploadStatus, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + 'c>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}

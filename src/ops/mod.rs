@@ -1,0 +1,734 @@
+//! Every operation of the API, each declared once with [`operation!`]: its parameters (one
+//! struct whose fields say where each goes on the wire and how the JavaScript face names it),
+//! its method and path, and its answer (the serde model for Rust, the validator's kind for
+//! JavaScript). From that one declaration come the request plan both faces run, the argument
+//! checks, the JavaScript method with its options reader and its TypeScript parameter type, and
+//! the Rust builder method with its setters. Nothing here does I/O.
+//!
+//! Adding a field to an operation is one line in its declaration; adding a simple operation is
+//! one declaration (plus a validator in `js/runtime.js` if its answer is a new model).
+
+pub mod files;
+pub mod folders;
+pub mod info;
+pub mod params;
+pub mod trash;
+pub mod uploads;
+
+#[cfg(test)]
+mod plans;
+
+use crate::cursor::Listing;
+use crate::error::{Error, RequestInfo};
+use crate::redact::REDACTED;
+use crate::url::{self, Seg};
+use serde::de::DeserializeOwned;
+
+/// An HTTP method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+}
+
+impl Method {
+    /// The method's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+    /// Whether a request may be repeated safely. Folder creation and upload (POST) never are.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post)
+    }
+}
+
+/// What an answer is, for the JavaScript face's validator (its name in `js/runtime.js`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `LibraryInfo`
+    Info,
+    /// `Folder`
+    Folder,
+    /// `LibraryFile`
+    File,
+    /// A page of folders.
+    FolderPage,
+    /// A page of files.
+    FilePage,
+    /// `UploadStatus[]`
+    UploadStatuses,
+    /// `MoveResult[]`
+    MoveResults,
+    /// No answer is read (204, or a body the caller did not ask for).
+    Nothing,
+}
+
+impl Kind {
+    /// The validator's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Info => "info",
+            Kind::Folder => "folder",
+            Kind::File => "file",
+            Kind::FolderPage => "folderPage",
+            Kind::FilePage => "filePage",
+            Kind::UploadStatuses => "uploadStatuses",
+            Kind::MoveResults => "moveResults",
+            Kind::Nothing => "nothing",
+        }
+    }
+}
+
+/// Where calls go and with which key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// Base URL without a trailing slash, e.g. `https://api.constantcontact.com/v2`.
+    pub base: String,
+    /// The api key, sent as the `api_key` query parameter.
+    pub api_key: Option<String>,
+}
+
+/// One planned HTTP request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpCall {
+    /// The method.
+    pub method: Method,
+    /// The full URL (with `api_key` when the client has one).
+    pub url: String,
+    /// A JSON body, already serialised.
+    pub body: Option<String>,
+    /// How the answer is read.
+    pub kind: Kind,
+    /// For a page: the listing its `next` continues.
+    pub listing: Option<Listing>,
+}
+
+impl HttpCall {
+    /// The call as an error reports it: the api key replaced by `[REDACTED]`.
+    pub fn info(&self, api_key: Option<&str>) -> RequestInfo {
+        let url = match api_key.filter(|k| !k.is_empty()) {
+            Some(k) => self.url.replace(
+                &format!("api_key={}", url::encode_component(k)),
+                &format!("api_key={REDACTED}"),
+            ),
+            None => self.url.clone(),
+        };
+        RequestInfo {
+            method: self.method.as_str(),
+            url,
+        }
+    }
+}
+
+/// The calls of one operation, in order, and how their answers combine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    /// The requests (none for an empty list of ids).
+    pub calls: Vec<HttpCall>,
+    /// How the answers are read.
+    pub kind: Kind,
+    /// The answers are arrays, joined into one (a long list of ids split over several calls).
+    pub join: bool,
+}
+
+impl Plan {
+    /// The same requests, their answers left unread (an update without its payload).
+    pub fn without_answer(mut self) -> Plan {
+        self.kind = Kind::Nothing;
+        for c in &mut self.calls {
+            c.kind = Kind::Nothing;
+        }
+        self
+    }
+}
+
+/// Which face is calling: errors name operations and arguments as that face spells them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Face {
+    /// `getFile`, `fileId`, `params.limit`.
+    Js,
+    /// `files().get`, `file_id`, `limit`.
+    Rust,
+}
+
+/// An argument that broke its rule: the field and what is wrong.
+pub type Refusal = (&'static str, String);
+
+/// The wire side of an operation: its checks, path, query and body. Object-safe, so that
+/// planning ([`plan`]) is compiled once for every operation. Implemented by [`operation!`].
+pub trait Wire {
+    /// Checks every argument before anything is sent.
+    fn check(&self) -> Result<(), Refusal>;
+    /// The path under `/library` for one group of ids (`ids` is empty unless the operation
+    /// splits a list of ids).
+    fn path<'a>(&'a self, ids: &'a [&'a str]) -> Vec<Seg<'a>>;
+    /// The query parameters.
+    fn query(&self, q: &mut Vec<(&'static str, String)>);
+    /// The body's fields (a JSON object's, or an upload form's).
+    fn form(&self, fields: &mut Vec<(&'static str, String)>);
+    /// The JSON body for one group of ids: by default the object of [`Wire::form`], or none
+    /// when it is empty.
+    fn body(&self, ids: &[&str]) -> Option<String>;
+    /// The list of ids this operation splits over several calls, if it has one.
+    fn ids(&self) -> Option<&params::Ids>;
+    /// The listing a page answer belongs to.
+    fn listing(&self) -> Option<Listing>;
+    /// The id the operation is about, for messages.
+    fn subject(&self) -> Option<String>;
+    /// The name a face gives a field (`limit` in Rust; `params.limit` in JavaScript).
+    fn blame(&self, face: Face, field: &str) -> String;
+}
+
+/// One operation of the API. Implemented by [`operation!`].
+pub trait Operation: Wire + Default {
+    /// The JavaScript method (`getFile`).
+    const JS_NAME: &'static str;
+    /// The Rust method (`Files::get`).
+    const RUST_NAME: &'static str;
+    /// The HTTP method.
+    const METHOD: Method;
+    /// How the answer is read.
+    const KIND: Kind;
+    /// The answer, as serde decodes it for the Rust face.
+    type Answer: DeserializeOwned;
+
+    /// The operation's name as `face` spells it.
+    fn name(face: Face) -> &'static str {
+        match face {
+            Face::Js => Self::JS_NAME,
+            Face::Rust => Self::RUST_NAME,
+        }
+    }
+
+    /// Checks the arguments and plans the requests.
+    fn plan(&self, t: &Target, face: Face) -> Result<Plan, Error> {
+        plan(self, Self::METHOD, Self::KIND, t, face)
+    }
+}
+
+/// Checks an operation's arguments and plans its requests: one call, or one per group of ids
+/// (none for an empty list).
+pub fn plan(
+    op: &dyn Wire,
+    method: Method,
+    kind: Kind,
+    t: &Target,
+    face: Face,
+) -> Result<Plan, Error> {
+    op.check()
+        .map_err(|(field, what)| Error::bad_argument(&op.blame(face, field), what))?;
+    let listing = op.listing();
+    let mut query = Vec::new();
+    op.query(&mut query);
+    if query.iter().any(|(k, _)| *k == "next") {
+        // A cursor carries the listing's options; the API requires it alone.
+        query.retain(|(k, _)| *k == "next");
+    }
+    let one = |ids: &[&str]| HttpCall {
+        method,
+        url: url::build(&t.base, &op.path(ids), &query, t.api_key.as_deref()),
+        body: op.body(ids),
+        kind,
+        listing: listing.clone(),
+    };
+    let (calls, join) = match op.ids() {
+        None => (vec![one(&[])], false),
+        Some(ids) => {
+            let refs: Vec<&str> = ids.0.iter().map(String::as_str).collect();
+            let groups = url::chunk_ids(&refs, ID_CHARS_PER_URL, IDS_PER_REQUEST);
+            (groups.iter().map(|g| one(g)).collect(), true)
+        }
+    };
+    Ok(Plan { calls, kind, join })
+}
+
+/// Ids per request for lists of ids (delete, upload status, move).
+pub const IDS_PER_REQUEST: usize = 100;
+/// Characters of ids per URL, so that no URL grows past what servers accept.
+pub const ID_CHARS_PER_URL: usize = 1500;
+
+/// A JSON string literal, escaped as `JSON.stringify` does.
+pub fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(char::from_digit(c as u32 >> 4, 16).unwrap_or('0'));
+                out.push(char::from_digit(c as u32 & 15, 16).unwrap_or('0'));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The JSON object of an operation's body fields (`{"name":"x","parent_id":"-4"}`), or none.
+pub(crate) fn json_object(op: &dyn Wire) -> Option<String> {
+    let mut fields = Vec::new();
+    op.form(&mut fields);
+    if fields.is_empty() {
+        return None;
+    }
+    let mut out = String::new();
+    for (k, v) in fields {
+        out.push(if out.is_empty() { '{' } else { ',' });
+        out.push_str(&json_string(k));
+        out.push(':');
+        out.push_str(&json_string(&v));
+    }
+    Some(out + "}")
+}
+
+/// A JSON array of strings.
+pub(crate) fn json_array(items: &[&str]) -> String {
+    let mut out = String::from("[");
+    for (n, s) in items.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(&json_string(s));
+    }
+    out.push(']');
+    out
+}
+
+/// Declares one operation. See the module's documentation, and any file of this module for
+/// examples. The grammar:
+///
+/// ```text
+/// operation! {
+///     /// Doc of the operation (its struct, its JavaScript method, its Rust method).
+///     Name: METHOD -> AnswerType, Kind;
+///     params jsName: "TsInterface" optional|required;        (optional: the parameter object)
+///     js jsName(field as jsArg: "TS type", ...) -> "TS return", fn rust_fn_name | hand;
+///     rust Handler::method(field: Type, ...);                  (optional)
+///     fields {
+///         /// Doc of the field.
+///         req|opt field: Type = arg|none => path|ids;
+///         req|opt field: Type = param "jsName": "TS type" => query "wire"|body "wire"|path;
+///     }
+///     rules(op) { /* cross-field rules: Err((field, what)) */ }        (optional)
+///     listing(op) { /* the Listing a page answer continues */ }       (optional)
+///     path(op, ids) { /* vec![Seg...] */ }
+///     body(op, ids) { /* Option<String> */ }                          (optional)
+/// }
+/// ```
+///
+/// `req` fields are plain, `opt` fields are `Option`s. `arg` fields are positional arguments in
+/// JavaScript (named in the `js` line), `param` fields live in the parameter object, `none`
+/// fields are set by the faces' own code. `fn name` generates the JavaScript method; `hand`
+/// means the JavaScript face writes it itself (an operation of several steps).
+macro_rules! operation {
+    (
+        $(#[doc = $doc:literal])*
+        $name:ident : $method:ident -> $answer:ty, $kind:ident;
+        $(params $pobj:ident : $pts:literal $popt:ident;)?
+        js $jsname:ident ( $($a:ident as $ajs:ident : $ats:literal),* ) -> $ret:literal, $how:ident $($jsfn:ident)?;
+        $(rust $handler:ident :: $rfn:ident ( $($ra:ident : $rty:ty),* );)?
+        fields {
+            $(
+                $(#[doc = $fd:literal])*
+                $req:ident $f:ident : $fty:ty = $loc:ident $($fjs:literal : $fts:literal)? => $wire:ident $($wname:literal)?;
+            )*
+        }
+        $(rules($rop:ident) $rules:block)?
+        $(listing($lop:ident) $listing:block)?
+        path($pop:ident, $pids:ident) $path:block
+        $(body($bop:ident, $bids:ident) $body:block)?
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[non_exhaustive]
+        pub struct $name {
+            $( $(#[doc = $fd])* pub $f: $crate::ops::field_ty!($req $fty), )*
+        }
+
+        impl $crate::ops::Operation for $name {
+            const JS_NAME: &'static str = stringify!($jsname);
+            const RUST_NAME: &'static str = $crate::ops::first!($(concat!(stringify!($handler), "::", stringify!($rfn)),)? stringify!($name));
+            const METHOD: $crate::ops::Method = $crate::ops::method!($method);
+            const KIND: $crate::ops::Kind = $crate::ops::Kind::$kind;
+            type Answer = $answer;
+        }
+
+        impl $crate::ops::Wire for $name {
+            fn check(&self) -> Result<(), $crate::ops::Refusal> {
+                $( $crate::ops::check_field!($req self.$f, stringify!($f)); )*
+                $( let rules: Result<(), $crate::ops::Refusal> = { let $rop = self; $rules }; rules?; )?
+                Ok(())
+            }
+            fn path<'a>(&'a self, $pids: &'a [&'a str]) -> Vec<$crate::url::Seg<'a>> {
+                let $pop = self;
+                $path
+            }
+            #[allow(unused_variables)]
+            fn query(&self, q: &mut Vec<(&'static str, String)>) {
+                $( $crate::ops::query_field!($wire $($wname)?, $req self.$f, q); )*
+            }
+            #[allow(unused_variables)]
+            fn form(&self, b: &mut Vec<(&'static str, String)>) {
+                $( $crate::ops::body_field!($wire $($wname)?, $req self.$f, b); )*
+            }
+            #[allow(unused_variables)]
+            fn body(&self, ids: &[&str]) -> Option<String> {
+                $crate::ops::first_block!(
+                    $({ let ($bop, $bids) = (self, ids); $body })?
+                    { $crate::ops::json_object(self) }
+                )
+            }
+            #[allow(unused_mut, unused_assignments)]
+            fn ids(&self) -> Option<&$crate::ops::params::Ids> {
+                let mut ids = None;
+                $( $crate::ops::ids_field!($wire, self.$f, ids); )*
+                ids
+            }
+            fn listing(&self) -> Option<$crate::cursor::Listing> {
+                $crate::ops::first_block!($({ let $lop = self; Some($listing) })? { None })
+            }
+            #[allow(unused_mut)]
+            fn subject(&self) -> Option<String> {
+                let mut s: Option<String> = None;
+                $( $crate::ops::subject_field!($loc $req self.$f, s); )*
+                s
+            }
+            #[allow(unused_variables)]
+            fn blame(&self, face: $crate::ops::Face, field: &str) -> String {
+                if face == $crate::ops::Face::Js {
+                    let pobj: &str = $crate::ops::first!($(stringify!($pobj),)? "params");
+                    $( if field == stringify!($a) { return stringify!($ajs).to_string(); } )*
+                    $( $crate::ops::js_blame!($loc $($fjs)?, field, stringify!($f), pobj); )*
+                }
+                field.to_string()
+            }
+        }
+
+        $crate::ops::if_some!([$($pts)?] {
+            #[cfg(feature = "js")]
+            const _: () = {
+                #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+                const TS: &'static str = concat!(
+                    "/** The parameters of `", stringify!($jsname), "`. */\n",
+                    "export interface ", $($pts,)? " {\n",
+                    $( $crate::ops::ts_field!($loc $req $($fjs : $fts)?, [$($fd)*]), )*
+                    "}\n"
+                );
+            };
+        });
+
+        #[cfg(feature = "js")]
+        impl $crate::js::options::ReadParams for $name {
+            const KEYS: &'static [&'static str] = &[$( $crate::ops::first!($($fjs,)? ""), )*];
+            #[allow(unused_variables)]
+            fn read_params(&mut self, a: &$crate::js::options::Args) -> Result<(), $crate::error::Error> {
+                $( $crate::ops::read_field!($loc $req self.$f, a $(, $fjs)?); )*
+                Ok(())
+            }
+        }
+
+        $crate::ops::js_method!($how $($jsfn)?, $name, [$($doc)*], $jsname, [$($a $ajs $ats),*], [$($pobj $pts $popt)?], $ret);
+
+        $crate::ops::rust_method!([$($doc)*], $name, [$($handler $rfn [$($ra: $rty),*])?]);
+
+        #[cfg(target_arch = "wasm32")]
+        impl<'c> $crate::client::Call<'c, $name> {
+            $( $crate::ops::setter!($req $loc $f : $fty, [$($fd)*]); )*
+        }
+    };
+}
+pub(crate) use operation;
+
+/// The generated JavaScript method of an operation (nothing for `hand`): its positional
+/// arguments, then its parameter object if it has one, then the call options.
+#[allow(unused_macros)]
+macro_rules! js_method {
+    (hand, $($rest:tt)*) => {};
+    (fn $jsfn:ident, $name:ident, $docs:tt, $jsname:ident, [$($a:ident $ajs:ident $ats:literal),*], [], $ret:literal) => {
+        $crate::ops::js_method!(@emit $jsfn, $name, $docs, $jsname, $ret,
+            [$( #[wasm_bindgen(js_name = $ajs, unchecked_param_type = $ats)] $a: JsValue, )*],
+            |op: &mut $name| {
+                let _ = &op;
+                $( op.$a = $crate::js::options::FromJs::from_js(&$a, stringify!($ajs))?; )*
+                Ok(())
+            });
+    };
+    (fn $jsfn:ident, $name:ident, $docs:tt, $jsname:ident, [$($a:ident $ajs:ident $ats:literal),*], [$pobj:ident $pts:literal optional], $ret:literal) => {
+        $crate::ops::js_method!(@emit $jsfn, $name, $docs, $jsname, $ret,
+            [$( #[wasm_bindgen(js_name = $ajs, unchecked_param_type = $ats)] $a: JsValue, )*
+             #[wasm_bindgen(unchecked_optional_param_type = $pts)] $pobj: Option<JsValue>,],
+            |op: &mut $name| {
+                $( op.$a = $crate::js::options::FromJs::from_js(&$a, stringify!($ajs))?; )*
+                $crate::js::options::read_params(op, $pobj.as_ref(), stringify!($pobj), false)
+            });
+    };
+    (fn $jsfn:ident, $name:ident, $docs:tt, $jsname:ident, [$($a:ident $ajs:ident $ats:literal),*], [$pobj:ident $pts:literal required], $ret:literal) => {
+        $crate::ops::js_method!(@emit $jsfn, $name, $docs, $jsname, $ret,
+            [$( #[wasm_bindgen(js_name = $ajs, unchecked_param_type = $ats)] $a: JsValue, )*
+             #[wasm_bindgen(unchecked_param_type = $pts)] $pobj: JsValue,],
+            |op: &mut $name| {
+                $( op.$a = $crate::js::options::FromJs::from_js(&$a, stringify!($ajs))?; )*
+                $crate::js::options::read_params(op, Some(&$pobj), stringify!($pobj), true)
+            });
+    };
+    (@emit $jsfn:ident, $name:ident, [$($doc:literal)*], $jsname:ident, $ret:literal, [$($params:tt)*], $read:expr) => {
+        #[cfg(feature = "js")]
+        const _: () = {
+            use wasm_bindgen::prelude::*;
+            use $crate::js::MyLibraryClient;
+            #[wasm_bindgen]
+            impl MyLibraryClient {
+                $(#[doc = $doc])*
+                #[wasm_bindgen(js_name = $jsname, unchecked_return_type = $ret)]
+                pub fn $jsfn(
+                    &self,
+                    $($params)*
+                    #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
+                ) -> js_sys::Promise {
+                    self.start::<$name>(options, $read)
+                }
+            }
+        };
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use js_method;
+
+/// The generated Rust builder method of an operation (nothing without a `rust` line).
+macro_rules! rust_method {
+    ([$($doc:literal)*], $name:ident, []) => {};
+    ([$($doc:literal)*], $name:ident, [$handler:ident $rfn:ident [$($ra:ident : $rty:ty),*]]) => {
+        #[cfg(target_arch = "wasm32")]
+        impl<'c> $crate::client::$handler<'c> {
+            $(#[doc = $doc])*
+            pub fn $rfn(&self, $( $ra: impl Into<$rty> ),*) -> $crate::client::Call<'c, $name> {
+                #[allow(unused_mut)]
+                let mut op = $name::default();
+                $( op.$ra = $ra.into(); )*
+                $crate::client::Call::new(self.client, op)
+            }
+        }
+    };
+}
+pub(crate) use rust_method;
+
+macro_rules! field_ty {
+    (req $t:ty) => { $t };
+    (opt $t:ty) => { Option<$t> };
+}
+pub(crate) use field_ty;
+
+macro_rules! method {
+    (GET) => {
+        $crate::ops::Method::Get
+    };
+    (POST) => {
+        $crate::ops::Method::Post
+    };
+    (PUT) => {
+        $crate::ops::Method::Put
+    };
+    (DELETE) => {
+        $crate::ops::Method::Delete
+    };
+}
+pub(crate) use method;
+
+/// The first of its arguments.
+macro_rules! first {
+    ($e:expr $(, $rest:expr)* $(,)?) => {
+        $e
+    };
+}
+pub(crate) use first;
+
+macro_rules! first_block {
+    ($b:block $($rest:block)*) => {
+        $b
+    };
+}
+pub(crate) use first_block;
+
+macro_rules! if_some {
+    ([] $($t:tt)*) => {};
+    ([$($x:tt)+] { $($t:tt)* }) => { $($t)* };
+}
+pub(crate) use if_some;
+
+macro_rules! check_field {
+    (req $v:expr, $name:expr) => {
+        $crate::ops::params::Param::check(&$v).map_err(|what| ($name, what))?
+    };
+    (opt $v:expr, $name:expr) => {
+        if let Some(v) = &$v {
+            $crate::ops::params::Param::check(v).map_err(|what| ($name, what))?
+        }
+    };
+}
+pub(crate) use check_field;
+
+macro_rules! slot {
+    (req $v:expr) => {
+        Some(&$v)
+    };
+    (opt $v:expr) => {
+        $v.as_ref()
+    };
+}
+pub(crate) use slot;
+
+macro_rules! query_field {
+    (query $wname:literal, $req:ident $v:expr, $q:ident) => {
+        if let Some(v) = $crate::ops::slot!($req $v) {
+            $q.push(($wname, $crate::ops::params::Param::wire(v).into_owned()));
+        }
+    };
+    ($other:ident $($wname:literal)?, $req:ident $v:expr, $q:ident) => {};
+}
+pub(crate) use query_field;
+
+macro_rules! body_field {
+    (body $wname:literal, $req:ident $v:expr, $b:ident) => {
+        if let Some(v) = $crate::ops::slot!($req $v) {
+            $b.push(($wname, $crate::ops::params::Param::wire(v).into_owned()));
+        }
+    };
+    ($other:ident $($wname:literal)?, $req:ident $v:expr, $o:ident) => {};
+}
+pub(crate) use body_field;
+
+macro_rules! ids_field {
+    (ids, $v:expr, $ids:ident) => {
+        $ids = Some(&$v);
+    };
+    ($other:ident, $v:expr, $ids:ident) => {};
+}
+pub(crate) use ids_field;
+
+macro_rules! subject_field {
+    (arg $req:ident $v:expr, $s:ident) => {
+        if $s.is_none() {
+            $s = $crate::ops::slot!($req $v).map(|v| $crate::ops::params::Param::wire(v).into_owned());
+        }
+    };
+    ($other:ident $req:ident $v:expr, $s:ident) => {};
+}
+pub(crate) use subject_field;
+
+macro_rules! js_blame {
+    (param $fjs:literal, $field:ident, $f:expr, $pobj:expr) => {
+        if $field == $f {
+            return format!("{}.{}", $pobj, $fjs);
+        }
+    };
+    ($other:ident $($fjs:literal)?, $field:ident, $f:expr, $pobj:expr) => {};
+}
+pub(crate) use js_blame;
+
+#[allow(unused_macros)]
+macro_rules! ts_field {
+    (param $req:ident $fjs:literal : $fts:literal, [$($fd:literal)*]) => {
+        concat!("  /**", $($fd,)* " */\n  ", $fjs, $crate::ops::ts_optional!($req), ": ", $fts, ";\n")
+    };
+    ($other:ident $req:ident $($fjs:literal : $fts:literal)?, [$($fd:literal)*]) => { "" };
+}
+#[allow(unused_imports)]
+pub(crate) use ts_field;
+
+#[allow(unused_macros)]
+macro_rules! ts_optional {
+    (req) => {
+        ""
+    };
+    (opt) => {
+        "?"
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use ts_optional;
+
+#[allow(unused_macros)]
+macro_rules! read_field {
+    (param req $v:expr, $a:ident, $fjs:literal) => {
+        $v = $a.required($fjs)?;
+    };
+    (param opt $v:expr, $a:ident, $fjs:literal) => {
+        $v = $a.optional($fjs)?;
+    };
+    ($other:ident $req:ident $v:expr, $a:ident $(, $fjs:literal)?) => {};
+}
+#[allow(unused_imports)]
+pub(crate) use read_field;
+
+#[allow(unused_macros)]
+macro_rules! setter {
+    (opt $loc:ident $f:ident : $fty:ty, [$($fd:literal)*]) => {
+        $(#[doc = $fd])*
+        pub fn $f(mut self, value: impl Into<$fty>) -> Self {
+            self.params.$f = Some(value.into());
+            self
+        }
+    };
+    (req $loc:ident $f:ident : $fty:ty, [$($fd:literal)*]) => {};
+}
+#[allow(unused_imports)]
+pub(crate) use setter;
+
+#[cfg(test)]
+pub(crate) fn test_target() -> Target {
+    Target {
+        base: "http://h/v2".into(),
+        api_key: Some("k".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_match_json_stringify() {
+        assert_eq!(
+            json_string("a\"b\\c\nd\u{1}é😀"),
+            r#""a\"b\\c\nd\u0001é😀""#
+        );
+        let parsed: String =
+            serde_json::from_str(&json_string("tab\there \u{7f} </script>\u{1f}")).unwrap();
+        assert_eq!(parsed, "tab\there \u{7f} </script>\u{1f}");
+        assert_eq!(json_array(&["1", "a\"b"]), r#"["1","a\"b"]"#);
+    }
+
+    #[test]
+    fn request_info_hides_the_key() {
+        let c = HttpCall {
+            method: Method::Get,
+            url: "http://h/v2/library/info?api_key=k%2By".into(),
+            body: None,
+            kind: Kind::Info,
+            listing: None,
+        };
+        assert_eq!(
+            c.info(Some("k+y")).url,
+            "http://h/v2/library/info?api_key=[REDACTED]"
+        );
+    }
+}

@@ -1,0 +1,55 @@
+//! The trash: list its files, empty it.
+
+use crate::cursor::{Cursor, Listing};
+use crate::models::{FilePage, FileSortBy, TypeFilter};
+use crate::ops::Refusal;
+use crate::ops::operation;
+use crate::ops::params::Limit;
+use crate::url::Seg;
+
+const TRASH: [Seg<'static>; 3] = [Seg::Lit("folders"), Seg::Lit("trash"), Seg::Lit("files")];
+
+operation! {
+    /// One page of the files in the trash (their status is `Deleted`).
+    ListTrash: GET -> FilePage, FilePage;
+    params params: "ListTrash" optional;
+    js listTrash() -> "Promise<FilePage>", fn list_trash;
+    rust Trash::list();
+    fields {
+        /// Page size, 1–1000 (the API's default is 50).
+        opt limit: Limit = param "limit": "number" => query "limit";
+        /// Sort order (default `CREATED_DATE_DESC`).
+        opt sort_by: FileSortBy = param "sortBy": "FileSortBy" => query "sort_by";
+        /// Only images or only documents (default `ALL`). The trash has no `source` filter.
+        opt kind: TypeFilter = param "type": "TypeFilter" => query "type";
+        /// The `next` of a previous page of the trash; it carries the other options.
+        opt next: Cursor = param "next": "string" => query "next";
+    }
+    rules(op) { continues(op.next.as_ref(), &Listing::Trash) }
+    listing(_op) { Listing::Trash }
+    path(_op, _ids) { TRASH.to_vec() }
+}
+
+operation! {
+    /// Deletes every file in the trash for good.
+    EmptyTrash: DELETE -> (), Nothing;
+    js emptyTrash() -> "Promise<void>", fn empty_trash;
+    rust Trash::empty();
+    fields {}
+    path(_op, _ids) { TRASH.to_vec() }
+}
+
+/// A cursor must continue the listing an operation lists.
+pub(crate) fn continues(next: Option<&Cursor>, listing: &Listing) -> Result<(), Refusal> {
+    match next {
+        Some(c) if c.listing() != listing => Err((
+            "next",
+            format!(
+                "continues the listing \"{}\", not \"{}\"; pass it to the method that listed it",
+                c.listing().path(),
+                listing.path()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,429 @@
+//! The Rust face against the emulator, in Node and in headless Chromium (wasm-bindgen-test):
+//! the program of the design (builder, handlers, pages, streams), every other operation and
+//! option, cancellation by dropping a future, the fetch option and the token source.
+#![cfg(target_arch = "wasm32")]
+
+use ctct_mylibrary::cursor::Listing;
+use ctct_mylibrary::models::{FileSortBy, FileStatus, TypeFilter};
+use ctct_mylibrary::{Client, ErrorCode};
+use futures_util::{StreamExt, TryStreamExt};
+use js_sys::{Object, Reflect};
+use serde_json::{Value, json};
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+const BASE: &str = match option_env!("MYLIBRARY_EMULATOR_URL") {
+    Some(u) => u,
+    None => "http://127.0.0.1:18931",
+};
+const KEY: &str = "wasm-test-key-1234";
+const TOKEN: &str = "wasm-test-token-5678";
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(url: &str, init: &JsValue) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(f: &js_sys::Function, ms: u32);
+}
+
+async fn http(method: &str, path: &str, body: Option<Value>) -> Value {
+    let init = Object::new();
+    Reflect::set(&init, &"method".into(), &method.into()).unwrap();
+    if let Some(b) = body {
+        Reflect::set(&init, &"body".into(), &b.to_string().into()).unwrap();
+    }
+    let resp: web_sys::Response = JsFuture::from(global_fetch(&format!("{BASE}{path}"), &init))
+        .await
+        .unwrap()
+        .into();
+    let text = JsFuture::from(resp.text().unwrap()).await.unwrap();
+    serde_json::from_str(&text.as_string().unwrap()).unwrap_or(Value::Null)
+}
+
+async fn reset(files: usize) {
+    http("DELETE", "/_emulator/faults", None).await;
+    http(
+        "POST",
+        "/_emulator/reset",
+        Some(json!({ "files": files, "folders": 6 })),
+    )
+    .await;
+}
+
+async fn fault(v: Value) {
+    http("POST", "/_emulator/faults", Some(v)).await;
+}
+
+async fn clear_log() {
+    http("DELETE", "/_emulator/log", None).await;
+}
+
+/// (method, path, status) of every /v2/ request since the last clear.
+async fn log() -> Vec<(String, String, u64)> {
+    let v = http("GET", "/_emulator/log", None).await;
+    v.as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["method"] != "OPTIONS" && e["path"].as_str().unwrap().starts_with("/v2/"))
+        .map(|e| {
+            (
+                e["method"].as_str().unwrap().into(),
+                e["path"].as_str().unwrap().into(),
+                e["status"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+async fn sleep(ms: u32) {
+    JsFuture::from(js_sys::Promise::new(&mut |resolve, _| {
+        set_timeout(&resolve, ms)
+    }))
+    .await
+    .unwrap();
+}
+
+fn png() -> Vec<u8> {
+    // a valid 2×2 RGB PNG
+    vec![
+        137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 2, 0, 0, 0, 2, 8, 2,
+        0, 0, 0, 253, 212, 154, 115, 0, 0, 0, 21, 73, 68, 65, 84, 120, 156, 99, 56, 193, 192, 112,
+        130, 161, 130, 225, 68, 20, 16, 85, 0, 0, 31, 188, 4, 197, 62, 85, 77, 112, 0, 0, 0, 0, 73,
+        69, 78, 68, 174, 66, 96, 130,
+    ]
+}
+
+fn client() -> Client {
+    Client::builder()
+        .api_key(KEY)
+        .access_token(TOKEN)
+        .base_url(format!("{BASE}/v2"))
+        .requests_per_second(0)
+        .build()
+        .unwrap()
+}
+
+/// The program the design asks to run unchanged on every transport.
+async fn the_program(key: &str, token: &str, base: String) -> Result<(), ctct_mylibrary::Error> {
+    let bytes = png();
+    let client = Client::builder()
+        .api_key(key)
+        .access_token(token)
+        .base_url(base)
+        .build()?;
+    let info = client.info().await?;
+    assert_eq!(info.usage_summary.file_count, 22);
+    let page = client.files().list().limit(9).send().await?;
+    assert_eq!(page.items.len(), 9);
+    assert!(page.next.is_some());
+    let all: Vec<_> = client
+        .files()
+        .list()
+        .folder("-1")
+        .stream()
+        .try_collect()
+        .await?;
+    assert_eq!(all.len(), 2);
+    let folder = client.folders().create("Spring").send().await?;
+    assert_eq!((folder.name.as_str(), folder.level), ("Spring", 1));
+    let id = client
+        .files()
+        .upload(bytes, "photo.png")
+        .folder(&folder.id)
+        .send()
+        .await?;
+    let status = client.files().wait_until_active(&id).await?;
+    assert_eq!(status.status, FileStatus::Active);
+    let err = client.files().get("404").await.unwrap_err();
+    assert_eq!((err.code(), err.status()), (ErrorCode::Http, 404));
+    Ok(())
+}
+
+#[wasm_bindgen_test]
+async fn the_design_program_runs() {
+    reset(12).await;
+    the_program(KEY, TOKEN, format!("{BASE}/v2")).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn every_operation_and_option() {
+    reset(12).await;
+    let c = client();
+    // a cursor continues the listing it came from, even without the folder
+    let in_folder = c.files().list().folder("-1").limit(1).send().await.unwrap();
+    let rest = c
+        .files()
+        .list()
+        .next(in_folder.next.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rest.items.len(), 1);
+    assert!(
+        rest.items
+            .iter()
+            .all(|f| f.folder_id.as_deref() == Some("-1"))
+    );
+    // folders: list, page cursor, get, update with and without payload, delete
+    let first = c.folders().list().limit(2).send().await.unwrap();
+    let next = first.next.clone().unwrap();
+    assert_eq!(next.listing(), &Listing::Folders);
+    let second = c.folders().list().next(&next).send().await.unwrap();
+    assert!(second.items.iter().all(|f| !first.items.contains(f)));
+    let parent = c.folders().create("Parent").send().await.unwrap();
+    let child = c
+        .folders()
+        .create("Child")
+        .parent(&parent.id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(child.level, 2);
+    clear_log().await;
+    let moved = c
+        .folders()
+        .update(&child.id)
+        .parent("0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((moved.name.as_str(), moved.level), ("Child", 1));
+    let methods: Vec<String> = log().await.into_iter().map(|e| e.0).collect();
+    assert_eq!(methods, ["GET", "PUT"], "the name was read first");
+    c.folders()
+        .update(&parent.id)
+        .name("Renamed")
+        .send_without_payload()
+        .await
+        .unwrap();
+    assert_eq!(c.folders().get(&parent.id).await.unwrap().name, "Renamed");
+    c.folders().delete(&child.id).await.unwrap();
+    // files: filters, get, update (description kept), move, upload status, delete, trash
+    let docs = c
+        .files()
+        .list()
+        .kind(TypeFilter::Documents)
+        .sort_by(FileSortBy::NameDesc)
+        .limit(1000)
+        .send()
+        .await
+        .unwrap();
+    assert!(docs.items.iter().all(|f| !f.is_image));
+    let renamed = c
+        .files()
+        .update("9")
+        .name("steel.jpg")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (renamed.name.as_str(), renamed.description.as_deref()),
+        ("steel.jpg", Some("buildings_steel"))
+    );
+    c.files()
+        .update("9")
+        .description("quiet")
+        .send_without_payload()
+        .await
+        .unwrap();
+    assert_eq!(
+        c.files().get("9").await.unwrap().description.as_deref(),
+        Some("quiet")
+    );
+    let moved = c.files().move_to("-10", ["8", "9"]).await.unwrap();
+    assert_eq!(moved.len(), 2);
+    let statuses = c.files().upload_status(["9", "424242"]).await.unwrap();
+    assert_eq!(statuses.len(), 1);
+    assert!(
+        c.files()
+            .upload_status(Vec::<String>::new())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    c.files().delete(["8", "9"]).await.unwrap();
+    c.files().delete(Vec::<String>::new()).await.unwrap();
+    let trash: Vec<_> = c.trash().list().stream().try_collect().await.unwrap();
+    assert_eq!(trash.len(), 2);
+    // restoring from the trash is a move
+    c.files().move_to("0", ["8"]).await.unwrap();
+    assert_eq!(c.trash().list().send().await.unwrap().items.len(), 1);
+    c.trash().empty().await.unwrap();
+    assert!(c.trash().list().send().await.unwrap().items.is_empty());
+    // a time budget per call
+    fault(json!({ "action": "delay", "delay_ms": 2000, "path": "/v2/library/info" })).await;
+    let e = c
+        .info()
+        .timeout(Duration::from_millis(200))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Timeout);
+    http("DELETE", "/_emulator/faults", None).await;
+}
+
+#[wasm_bindgen_test]
+async fn bad_arguments_name_the_argument_and_send_nothing() {
+    reset(0).await;
+    let c = client();
+    clear_log().await;
+    let cases = [
+        (c.files().list().limit(0).send().await.map(drop), "limit"),
+        (c.folders().create("写真").send().await.map(drop), "name"),
+        (c.folders().create("").send().await.map(drop), "name"),
+        (c.files().get("..").await.map(drop), "file_id"),
+        (c.files().get("").await.map(drop), "file_id"),
+        (
+            c.files()
+                .update("9")
+                .description("d".repeat(101))
+                .send()
+                .await
+                .map(drop),
+            "description",
+        ),
+        (c.files().update("9").send().await.map(drop), "changes"),
+        (c.files().delete(["1,2"]).await.map(drop), "file_ids"),
+        (
+            c.files().upload(png(), "x.webp").send().await.map(drop),
+            "file_name",
+        ),
+        (
+            c.files().upload(Vec::new(), "a.png").send().await.map(drop),
+            "data",
+        ),
+        (
+            c.files()
+                .list()
+                .folder("-1")
+                .next(
+                    "folders/-2/files?next=abc"
+                        .parse::<ctct_mylibrary::Cursor>()
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop),
+            "folder",
+        ),
+        (
+            c.trash()
+                .list()
+                .next("files?next=abc".parse::<ctct_mylibrary::Cursor>().unwrap())
+                .send()
+                .await
+                .map(drop),
+            "next",
+        ),
+    ];
+    for (r, argument) in cases {
+        let e = r.unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidArgument, "{e}");
+        assert_eq!(e.argument(), Some(argument), "{e}");
+        assert!(e.request().is_none());
+    }
+    assert!(log().await.is_empty(), "nothing was sent");
+    let e = Client::builder().build().err().unwrap();
+    assert_eq!(e.argument(), Some("api_key"));
+    // an API error names the operation, the id and the request, without the key
+    let e = c.files().get("missing-id").await.unwrap_err();
+    assert!(
+        e.message().starts_with("Files::get(\"missing-id\"): "),
+        "{}",
+        e.message()
+    );
+    let r = e.request().unwrap();
+    assert_eq!(r.method, "GET");
+    assert!(
+        r.url
+            .ends_with("/v2/library/files/missing-id?api_key=[REDACTED]"),
+        "{}",
+        r.url
+    );
+}
+
+#[wasm_bindgen_test]
+async fn dropping_a_future_cancels_its_request() {
+    reset(0).await;
+    let c = client();
+    clear_log().await;
+    fault(json!({ "action": "delay", "delay_ms": 1500, "path": "/v2/library/info" })).await;
+    {
+        let call = c.info().into_future();
+        let timer = sleep(200);
+        futures_util::pin_mut!(call, timer);
+        match futures_util::future::select(call, timer).await {
+            futures_util::future::Either::Left(_) => panic!("the held answer came early"),
+            futures_util::future::Either::Right(_) => {} // the call's future is dropped here
+        }
+    }
+    sleep(1800).await;
+    let l = log().await;
+    assert_eq!(l.len(), 1, "{l:?}");
+    assert_eq!(
+        l[0].2, 0,
+        "the server saw the connection close before its answer"
+    );
+    // and an AbortSignal cancels a call too, its reason the cause
+    fault(json!({ "action": "delay", "delay_ms": 1500, "path": "/v2/library/info" })).await;
+    let ac = web_sys::AbortController::new().unwrap();
+    let call = c.info().signal(&ac.signal()).into_future();
+    let reason = js_sys::Error::new("the user left");
+    ac.abort_with_reason(&reason);
+    let e = call.await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Aborted);
+    http("DELETE", "/_emulator/faults", None).await;
+    c.info().await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_fetch_function_and_a_token_source() {
+    reset(0).await;
+    // a caller's fetch function (as a Worker's service binding is) sees every request
+    let seen = Rc::new(Cell::new(0));
+    let counter = seen.clone();
+    let f = Closure::<dyn FnMut(web_sys::Request) -> js_sys::Promise>::new(
+        move |r: web_sys::Request| {
+            counter.set(counter.get() + 1);
+            let g: js_sys::Function = Reflect::get(&js_sys::global(), &"fetch".into())
+                .unwrap()
+                .into();
+            g.call1(&JsValue::NULL, &r).unwrap().into()
+        },
+    );
+    let fetch: js_sys::Function = f.as_ref().clone().into();
+    let c = Client::builder()
+        .api_key(KEY)
+        .access_token(TOKEN)
+        .base_url(format!("{BASE}/v2"))
+        .fetch(fetch)
+        .build()
+        .unwrap();
+    c.info().await.unwrap();
+    c.files().list().send().await.unwrap();
+    assert_eq!(seen.get(), 2);
+    // a stale token: the 401 asks the source once, and the call is sent again
+    let asked = Rc::new(Cell::new(0));
+    let n = asked.clone();
+    let c = Client::builder()
+        .api_key(KEY)
+        .access_token("stale-token-0000")
+        .base_url(format!("{BASE}/v2"))
+        .token_source(move || {
+            n.set(n.get() + 1);
+            async { Ok(TOKEN.to_string()) }
+        })
+        .build()
+        .unwrap();
+    clear_log().await;
+    let all: Vec<_> = c.files().list().limit(3).stream().collect().await;
+    assert!(all.iter().all(Result::is_ok));
+    assert_eq!(asked.get(), 1);
+    let statuses: Vec<u64> = log().await.into_iter().map(|e| e.2).collect();
+    assert_eq!(statuses[..2], [401, 200]);
+    drop(f);
+}
