@@ -55,6 +55,7 @@ test-native:
 test-types:
 	$(TSC) -p tests/types/tsconfig.json
 	node tests/types/check-wrong.mjs
+	node tests/types/check-projects.mjs
 
 test-wasm:
 	$(CARGO) build -p mylibrary-emulator

@@ -32,6 +32,8 @@ pub(crate) struct Core<T: Transport> {
     pub target: Target,
     pub net: T,
     token: RefCell<Option<String>>,
+    /// Counts token changes, so that calls that met the same 401 refresh the token once.
+    generation: Cell<u64>,
     /// Every credential this client has held, for redaction.
     secrets: RefCell<Vec<String>>,
     timeout_ms: u64,
@@ -49,6 +51,7 @@ impl<T: Transport> Core<T> {
             target: s.target,
             net,
             token: RefCell::new(None),
+            generation: Cell::new(0),
             timeout_ms: s.timeout_ms,
             retry: s.retry,
             limiter: RefCell::new(RateLimiter::new(s.requests_per_second)),
@@ -71,6 +74,7 @@ impl<T: Transport> Core<T> {
             }
         }
         *self.token.borrow_mut() = Some(token);
+        self.generation.set(self.generation.get() + 1);
     }
 
     /// What removes this client's credentials from text.
@@ -166,13 +170,14 @@ impl<T: Transport> Core<T> {
             }
             self.wait_for_slot(scope, budget).await?;
             let token = self.token.borrow().clone();
+            let generation = self.generation.get();
             let answer = send(token.clone()).await;
             self.limiter.borrow_mut().complete(self.net.now());
             match self.classify(answer, scope, budget) {
                 Ok(a) => return Ok(a),
                 Err(e) if e.is_unauthorized() && !refreshed && self.token_source.is_some() => {
                     refreshed = true;
-                    if let Err(why) = self.refresh(token.as_deref(), scope, budget).await {
+                    if let Err(why) = self.refresh(Some(generation), scope, budget).await {
                         return Err(e.caused_by(why));
                     }
                 }
@@ -189,9 +194,10 @@ impl<T: Transport> Core<T> {
         }
     }
 
-    /// Asks the token source for a token, unless another call already replaced `old`.
-    async fn refresh(&self, old: Option<&str>, scope: &T::Scope, budget: u64) -> Result<(), Error> {
-        if old.is_some() && self.token.borrow().as_deref() != old {
+    /// Asks the token source for a token, unless the token changed since the call sent the
+    /// one of `seen` (another call refreshed it already).
+    async fn refresh(&self, seen: Option<u64>, scope: &T::Scope, budget: u64) -> Result<(), Error> {
+        if seen.is_some_and(|g| g != self.generation.get()) {
             return Ok(());
         }
         let Some(source) = self.token_source.clone() else {

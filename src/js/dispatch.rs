@@ -196,6 +196,9 @@ pub(crate) async fn run_plan(
             last = reply.value();
         }
     }
+    if plan.kind == Kind::Nothing {
+        return Ok(JsValue::UNDEFINED);
+    }
     if plan.join {
         return Ok(concat(parts));
     }

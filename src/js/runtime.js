@@ -184,13 +184,20 @@ export class Scope {
     this.stop("dropped");
     this.dispose();
   }
+  /**
+   * The call is over: let go of the timer and the caller's signal, and settle every waiter
+   * (the call's own are settled already; a `stopped()` the call raced against is not, and the
+   * wasm side frees its callback only once it runs).
+   */
   dispose() {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.signalRef) {
       try { this.signalRef.removeEventListener("abort", this.onAbort); } catch { /* ignore */ }
     }
     this.signalRef = null;
+    const waiters = [...this.waiters];
     this.waiters.clear();
+    for (const w of waiters) w();
   }
 }
 
@@ -223,16 +230,27 @@ export function random() {
   return Math.random();
 }
 
-/** Calls a caller's `getAccessToken`; resolves with a string or rejects. */
+const pendingTokens = new WeakMap();
+
+/**
+ * Calls a caller's `getAccessToken`; resolves with a non-empty string or rejects. Calls that
+ * ask while one is pending share it, so a burst of 401s refreshes the token once.
+ */
 export function callTokenSource(fn) {
+  const pending = pendingTokens.get(fn);
+  if (pending) return pending;
+  let p;
   try {
-    return Promise.resolve(fn()).then((t) => {
+    p = Promise.resolve(fn()).then((t) => {
       if (typeof t !== "string" || t.length === 0) throw new TypeError(`getAccessToken resolved with ${describe(t)}, not a non-empty string`);
       return t;
     });
   } catch (e) {
-    return Promise.reject(e);
+    p = Promise.reject(e);
   }
+  const shared = p.finally(() => pendingTokens.delete(fn));
+  pendingTokens.set(fn, shared);
+  return shared;
 }
 
 // ---------------------------------------------------------------- fetch and answers

@@ -647,7 +647,7 @@ pub(crate) use js_blame;
 #[allow(unused_macros)]
 macro_rules! ts_field {
     (param $req:ident $fjs:literal : $fts:literal, [$($fd:literal)*]) => {
-        concat!("  /**", $($fd,)* " */\n  ", $fjs, $crate::ops::ts_optional!($req), ": ", $fts, ";\n")
+        concat!("  /**", $($fd,)* " */\n  ", $fjs, $crate::ops::ts_optional!($req), ": ", $fts, $crate::ops::ts_nullable!($req), ";\n")
     };
     ($other:ident $req:ident $($fjs:literal : $fts:literal)?, [$($fd:literal)*]) => { "" };
 }
@@ -665,6 +665,15 @@ macro_rules! ts_optional {
 }
 #[allow(unused_imports)]
 pub(crate) use ts_optional;
+
+/// An optional parameter may also be `null`, which means the same as leaving it out.
+#[allow(unused_macros)]
+macro_rules! ts_nullable {
+    (req) => { "" };
+    (opt) => { " | null" };
+}
+#[allow(unused_imports)]
+pub(crate) use ts_nullable;
 
 #[allow(unused_macros)]
 macro_rules! read_field {

@@ -58,7 +58,8 @@ async function round(client) {
   assert.equal(await code(client.getFolder("-999")), "HTTP");
   assert.equal(await code(client.listFiles({ limit: 0 })), "INVALID_ARGUMENT");
   assert.equal(await code(client.updateFile(5, { name: 1 })), "INVALID_ARGUMENT");
-  assert.equal(await code(client.deleteFiles([])), "INVALID_ARGUMENT");
+  assert.equal(await code(client.deleteFiles([""])), "INVALID_ARGUMENT");
+  await client.deleteFiles([]); // an empty list sends nothing
   const ac = new AbortController();
   ac.abort("a string reason");
   assert.equal(await code(client.getInfo({ signal: ac.signal })), "ABORTED");

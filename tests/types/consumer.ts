@@ -1,13 +1,15 @@
-// Uses every method of the package; must compile under `tsc --strict`.
+// Uses every method of the package; must compile under `tsc --strict` with the ES2022 lib and
+// Node's types only (no DOM lib).
 import {
   MyLibraryClient, MyLibraryError,
   type Folder, type LibraryFile, type FilePage, type FolderPage, type LibraryInfo, type UploadStatus, type MoveResult,
-  type ErrorCode, type FileSortBy, type FileStatus,
+  type ErrorCode, type FileSortBy, type FileStatus, type ActiveUploadStatus, type MyLibraryErrorOptions,
 } from "ctct-mylibrary";
 
 async function everything(signal: AbortSignal): Promise<void> {
   const client = new MyLibraryClient({ apiKey: "k", accessToken: "t", timeoutMs: 10_000, retries: 2, requestsPerSecond: 4, maxUploadBytes: 1 << 20 });
   const proxied = new MyLibraryClient({ baseUrl: "https://edge.example.com/v2", fetch: (r: Request) => fetch(r) });
+  const refreshing = new MyLibraryClient({ apiKey: "k", getAccessToken: async () => "fresh" });
   client.setAccessToken("refreshed");
 
   const info: LibraryInfo = await client.getInfo({ signal, timeoutMs: 5000 });
@@ -22,24 +24,36 @@ async function everything(signal: AbortSignal): Promise<void> {
   }
   const folder: Folder = await client.getFolder("-4");
   const created: Folder = await client.createFolder({ name: "New", parentId: folder.id });
-  const updated: Folder | undefined = await client.updateFolder(created.id, { name: "Renamed" }, { includePayload: true });
-  await client.updateFolder(created.id, { parentId: "0" }, { includePayload: false, signal });
+  const updated: Folder = await client.updateFolder(created.id, { name: "Renamed" }, { includePayload: true });
+  const same: Folder = await client.updateFolder(created.id, { name: "Renamed" });
+  const nothing: undefined = await client.updateFolder(created.id, { parentId: "0" }, { includePayload: false, signal });
   await client.deleteFolder(created.id);
 
   const page: FilePage = await client.listFiles({ folderId: "-1", limit: 1000, sortBy: "DIMENSION_DESC", source: "ALL", type: "IMAGES", next });
-  for await (const file of client.files({ type: "DOCUMENTS" }, { signal })) {
+  const files: AsyncIterableIterator<LibraryFile> = client.files({ type: "DOCUMENTS" }, { signal });
+  const first: IteratorResult<LibraryFile> = await files.next();
+  for await (const file of files) {
     const t: string = file.file_type;
     const folderId: string | null = file.folder_id;
     const thumbWidth: number | undefined = file.thumbnail?.width;
     void t, folderId, thumbWidth;
   }
+  for await (const p of client.pages("listFiles", { folderId: "-1", limit: 100 })) {
+    const items: LibraryFile[] = p.results;
+    const cursor: string | undefined = p.next;
+    void items, cursor;
+  }
+  for await (const p of client.pages("listFolders")) void (p.results satisfies Folder[]);
   const file: LibraryFile = await client.getFile(page.results[0]!.id);
   const status: FileStatus | (string & {}) = file.status;
   if (status === "Active") { /* narrows on the known values */ }
-  const changed: LibraryFile | undefined = await client.updateFile(file.id, { description: "d", name: "n.png", folderId: "0" });
+  const changed: LibraryFile = await client.updateFile(file.id, { description: "d", name: "n.png", folderId: "0" });
+  const unread: undefined = await client.updateFile(file.id, { name: "m.png" }, { includePayload: false });
   await client.deleteFiles(file.id);
   await client.deleteFiles([file.id, "2"]);
+  await client.deleteFiles([]);
   const moved: MoveResult[] = await client.moveFiles("-1", ["1", "2"]);
+  const restored: MoveResult[] = await client.moveFiles("0", file.id);
   const trash: FilePage = await client.listTrash({ sortBy: "SIZE", type: "ALL" });
   for await (const t of client.trash()) void t;
   await client.emptyTrash();
@@ -47,9 +61,14 @@ async function everything(signal: AbortSignal): Promise<void> {
   const blob = new Blob([new Uint8Array([1, 2, 3])], { type: "image/png" });
   const { fileId } = await client.uploadFile({ data: blob, fileName: "a.png" }, { onProgress: (sent: number, total: number) => void (sent / total) });
   await client.uploadFile({ data: new Uint8Array(3), fileName: "b.jpg", fileType: "JPG", folderId: "-1", description: "x", source: "MyComputer" });
-  await client.uploadFile({ data: new ArrayBuffer(3), fileName: "c.pdf" });
+  await client.uploadFile({ data: new ArrayBuffer(3), fileName: "c.pdf", folderId: null });
+  await client.uploadFile({ data: Buffer.from("abc"), fileName: "d.pdf" });
   const statuses: UploadStatus[] = await client.getUploadStatus([fileId]);
-  const done: UploadStatus = await client.waitForUpload(fileId, { intervalMs: 500, timeoutMs: 60_000, signal });
+  const done: ActiveUploadStatus = await client.waitForUpload(fileId, {
+    intervalMs: 500, timeoutMs: 60_000, signal,
+    onStatus: (s: UploadStatus) => void s.status,
+  });
+  const active: "Active" = done.status;
 
   try {
     await client.getFile("x");
@@ -59,10 +78,19 @@ async function everything(signal: AbortSignal): Promise<void> {
       const httpStatus: number = e.status;
       const keys: string[] = e.errors.map((x) => x.error_key);
       const wait: number | undefined = e.retryAfterMs;
-      void code, httpStatus, keys, wait;
+      const url: string | undefined = e.request?.url;
+      const blamed: string | undefined = e.argument;
+      void code, httpStatus, keys, wait, url, blamed;
     }
   }
+  const options: MyLibraryErrorOptions = { code: "DECODE", status: 200 };
+  const made = new MyLibraryError("made by hand", options);
   const sort: FileSortBy = "SIZE_DESC";
-  void used, updated, changed, moved, trash, statuses, done, proxied, sort;
+  {
+    using scoped = new MyLibraryClient({ baseUrl: "http://127.0.0.1:8080/v2" });
+    await scoped.getInfo();
+  }
+  client.free();
+  void used, updated, same, nothing, first, changed, unread, moved, restored, trash, statuses, active, proxied, refreshing, sort, made;
 }
 void everything;

@@ -1,0 +1,14 @@
+// An ES module project (TypeScript module nodenext): the package's types resolve through its
+// "node" condition (index.d.ts).
+import { MyLibraryClient, MyLibraryError, type LibraryFile } from "ctct-mylibrary";
+
+async function main(): Promise<void> {
+  const client = new MyLibraryClient({ baseUrl: "http://127.0.0.1:8080/v2" });
+  const file: LibraryFile = await client.getFile("9");
+  try {
+    await client.updateFile(file.id, { description: "d" });
+  } catch (e) {
+    if (e instanceof MyLibraryError && e.code === "HTTP") console.log(e.status);
+  }
+}
+void main;
