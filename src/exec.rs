@@ -118,7 +118,7 @@ impl<T: Transport> Core<T> {
             })
             .await;
         self.net.end(scope);
-        out.map_err(|e| e.with_request(call.info(self.target.api_key.as_deref())))
+        out.map_err(|e| e.with_request(call.info()))
     }
 
     /// Sends an upload: never repeated after a failure (a repeat could store the file twice),

@@ -88,34 +88,22 @@ pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<u64> {
     Some((at - now_ms).max(0.0) as u64)
 }
 
-/// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) in ms since 1970.
+/// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, fixed width) in ms since 1970.
 fn http_date_ms(v: &str) -> Option<f64> {
-    let mut parts = v.split_ascii_whitespace();
-    let _weekday = parts.next()?.strip_suffix(',')?;
-    let day: u32 = parts.next()?.parse().ok()?;
-    let month = match parts.next()? {
-        "Jan" => 1,
-        "Feb" => 2,
-        "Mar" => 3,
-        "Apr" => 4,
-        "May" => 5,
-        "Jun" => 6,
-        "Jul" => 7,
-        "Aug" => 8,
-        "Sep" => 9,
-        "Oct" => 10,
-        "Nov" => 11,
-        "Dec" => 12,
-        _ => return None,
+    let b = v.as_bytes();
+    if b.len() != 29 || &b[3..5] != b", " || &b[25..] != b" GMT" {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<i64> {
+        b[from..to].iter().try_fold(0i64, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
+        })
     };
-    let year: i64 = parts.next()?.parse().ok()?;
-    let mut hms = parts.next()?.split(':');
-    let (h, m, s): (u32, u32, u32) = (
-        hms.next()?.parse().ok()?,
-        hms.next()?.parse().ok()?,
-        hms.next()?.parse().ok()?,
-    );
-    if parts.next()? != "GMT" || parts.next().is_some() || hms.next().is_some() {
+    const MONTHS: &[u8; 36] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
+    let month = (0..12).find(|m| &MONTHS[m * 3..m * 3 + 3] == &b[8..11])? as i64 + 1;
+    let (day, year) = (num(5, 7)?, num(12, 16)?);
+    let (h, m, s) = (num(17, 19)?, num(20, 22)?, num(23, 25)?);
+    if b[7] != b' ' || b[11] != b' ' || b[16] != b' ' || b[19] != b':' || b[22] != b':' {
         return None;
     }
     if !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
@@ -126,11 +114,10 @@ fn http_date_ms(v: &str) -> Option<f64> {
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
     let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doy = (153 * mp + 2) / 5 + day - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
-    let secs = days * 86_400 + i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s);
-    Some(secs as f64 * 1000.0)
+    Some((days * 86_400 + h * 3600 + m * 60 + s) as f64 * 1000.0)
 }
 
 /// Keeps one client at or under `per_second` requests in any one-second window *as the server

@@ -150,6 +150,7 @@ fn rejected(r: Result<JsValue, JsValue>) -> (String, u64) {
     )
 }
 
+/// Every item of an iterator of pages (what the package's `files()` and friends yield).
 async fn collect(iterable: JsValue) -> (Vec<Value>, Option<(String, u64)>) {
     let iter = Reflect::get(&iterable, &js_sys::Symbol::async_iterator()).unwrap();
     let it = iter
@@ -164,7 +165,8 @@ async fn collect(iterable: JsValue) -> (Vec<Value>, Option<(String, u64)>) {
                 if get(&step, "done").as_bool() == Some(true) {
                     return (out, None);
                 }
-                out.push(to_json(&get(&step, "value")));
+                let page = to_json(&get(&step, "value"));
+                out.extend(page["results"].as_array().unwrap().iter().cloned());
             }
             Err(e) => return (out, Some(rejected(Err(e)))),
         }
@@ -280,7 +282,7 @@ async fn folders_every_operation() {
         "Renamed"
     );
     // every folder, through the iterator
-    let (all, err) = collect(c.folders(Some(obj(json!({ "limit": 1 }))), None)).await;
+    let (all, err) = collect(c.pages("listFolders".into(), Some(obj(json!({ "limit": 1 }))), None)).await;
     assert!(err.is_none());
     let whole = to_json(
         &c.list_folders(Some(obj(json!({ "limit": 1000 }))), None)
@@ -310,7 +312,7 @@ async fn folders_every_operation() {
 async fn files_every_operation() {
     reset(40).await;
     let c = client();
-    let (all, err) = collect(c.files(Some(obj(json!({ "limit": 7 }))), None)).await;
+    let (all, err) = collect(c.pages("listFiles".into(), Some(obj(json!({ "limit": 7 }))), None)).await;
     assert!(err.is_none());
     assert_eq!(all.len(), 50);
     let docs = to_json(
@@ -373,7 +375,7 @@ async fn files_every_operation() {
     );
     c.delete_files("8".into(), None).await.unwrap();
     c.delete_files(obj(json!(["9", "7"])), None).await.unwrap();
-    let (trash, _) = collect(c.trash(None, None)).await;
+    let (trash, _) = collect(c.pages("listTrash".into(), None, None)).await;
     assert_eq!(trash.len(), 3);
     assert!(trash.iter().all(|f| f["status"] == "Deleted"));
     let t = to_json(
@@ -753,7 +755,7 @@ async fn a_repeating_cursor_ends_the_walk_after_its_items() {
     };
     fault(json!({ "status": 200, "body": page("1"), "count": 1 })).await;
     fault(json!({ "status": 200, "body": page("2"), "count": 5 })).await;
-    let (items, err) = collect(c.files(None, None)).await;
+    let (items, err) = collect(c.pages("listFiles".into(), None, None)).await;
     assert_eq!(
         items
             .iter()

@@ -204,7 +204,7 @@ where
     for call in &plan.calls {
         let reply = core.call(call, ReadAs::Text, ctx).await?;
         let part: O::Answer = decode(&reply, call)
-            .map_err(|e| e.with_request(call.info(core.target.api_key.as_deref())))?;
+            .map_err(|e| e.with_request(call.info()))?;
         answer = Some(match answer {
             None => part,
             Some(a) => a.join(part),

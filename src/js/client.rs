@@ -39,6 +39,12 @@ export interface MyLibraryClient {
   updateFile(fileId: string, changes: FileChanges, options?: UpdateOptions & { includePayload?: true }): Promise<LibraryFile>;
   updateFile(fileId: string, changes: FileChanges, options: UpdateOptions & { includePayload: false }): Promise<undefined>;
   updateFile(fileId: string, changes: FileChanges, options?: UpdateOptions): Promise<LibraryFile | undefined>;
+  /** Every file (of a folder, with `folderId`), page after page: `for await (const file of client.files())`. */
+  files(params?: ListFiles, options?: CallOptions): AsyncIterableIterator<LibraryFile>;
+  /** Every top-level folder, page after page. */
+  folders(params?: ListFolders, options?: CallOptions): AsyncIterableIterator<Folder>;
+  /** Every file in the trash, page after page. */
+  trash(params?: ListTrash, options?: CallOptions): AsyncIterableIterator<LibraryFile>;
   /** Every page of a listing, one request per page; pass a page's `next` to start there. */
   pages(method: "listFiles", params?: ListFiles, options?: CallOptions): AsyncIterableIterator<FilePage>;
   pages(method: "listFolders", params?: ListFolders, options?: CallOptions): AsyncIterableIterator<FolderPage>;
@@ -133,7 +139,7 @@ impl Pager {
 
 #[wasm_bindgen(module = "/src/js/runtime.js")]
 extern "C" {
-    fn paginate(pager: Pager, pages: bool) -> JsValue;
+    fn paginate(pager: Pager) -> JsValue;
 }
 
 /// An iterator that rejects with `e` at its first step.
@@ -152,7 +158,7 @@ fn failing(client: &MyLibraryClient, name: &'static str, e: Error) -> JsValue {
         },
         name,
     };
-    paginate(pager, false)
+    paginate(pager)
 }
 
 impl MyLibraryClient {
@@ -162,14 +168,14 @@ impl MyLibraryClient {
         }
     }
 
-    /// An async iterator over a listing's items (or pages). Argument errors reject its first
-    /// step, so that `for await` reports them like any other failure.
+    /// An async iterator over a listing's pages (the runtime makes the item iterators of it).
+    /// Argument errors reject its first step, so that `for await` reports them like any other
+    /// failure.
     fn walk(
         &self,
         name: &'static str,
         read: impl FnOnce() -> Result<Listing, Error>,
         options: Option<JsValue>,
-        pages: bool,
     ) -> JsValue {
         let made = (|| {
             let (ctx, _) = call_options(options.as_ref(), CALL_KEYS)?;
@@ -190,7 +196,7 @@ impl MyLibraryClient {
                     ctx,
                     name,
                 };
-                paginate(pager, pages)
+                paginate(pager)
             }
         }
     }
@@ -219,36 +225,6 @@ const WAIT_KEYS: &[&str] = &["intervalMs", "timeoutMs", "signal", "onStatus"];
 
 #[wasm_bindgen]
 impl MyLibraryClient {
-    /// Every file (of a folder, with `folderId`), page after page.
-    #[wasm_bindgen(unchecked_return_type = "AsyncIterableIterator<LibraryFile>")]
-    pub fn files(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "ListFiles")] params: Option<JsValue>,
-        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> JsValue {
-        self.walk("files", || list(params, Listing::Files), options, false)
-    }
-
-    /// Every top-level folder, page after page.
-    #[wasm_bindgen(unchecked_return_type = "AsyncIterableIterator<Folder>")]
-    pub fn folders(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "ListFolders")] params: Option<JsValue>,
-        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> JsValue {
-        self.walk("folders", || list(params, Listing::Folders), options, false)
-    }
-
-    /// Every file in the trash, page after page.
-    #[wasm_bindgen(unchecked_return_type = "AsyncIterableIterator<LibraryFile>")]
-    pub fn trash(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "ListTrash")] params: Option<JsValue>,
-        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> JsValue {
-        self.walk("trash", || list(params, Listing::Trash), options, false)
-    }
-
     /// Every page of a listing.
     #[wasm_bindgen(skip_typescript)]
     pub fn pages(
@@ -257,10 +233,16 @@ impl MyLibraryClient {
         params: Option<JsValue>,
         options: Option<JsValue>,
     ) -> JsValue {
-        let read = || match method.as_string().as_deref() {
-            Some("listFiles") => list(params, Listing::Files),
-            Some("listFolders") => list(params, Listing::Folders),
-            Some("listTrash") => list(params, Listing::Trash),
+        let name = match method.as_string().as_deref() {
+            Some("listFiles") => ListFiles::JS_NAME,
+            Some("listFolders") => ListFolders::JS_NAME,
+            Some("listTrash") => ListTrash::JS_NAME,
+            _ => "pages",
+        };
+        let read = || match name {
+            "listFiles" => list(params, Listing::Files),
+            "listFolders" => list(params, Listing::Folders),
+            "listTrash" => list(params, Listing::Trash),
             _ => Err(Error::bad_argument(
                 "method",
                 format_args!(
@@ -269,7 +251,7 @@ impl MyLibraryClient {
                 ),
             )),
         };
-        self.walk("pages", read, options, true)
+        self.walk(name, read, options)
     }
 
     /// Renames or moves a folder (typed in the interface above).

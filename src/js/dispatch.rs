@@ -11,7 +11,7 @@ use crate::models::FileStatus;
 use crate::ops::files::{GetFile, UpdateFile};
 use crate::ops::folders::{GetFolder, UpdateFolder};
 use crate::ops::uploads::{GetUploadStatus, UploadFile, new_file_id};
-use crate::ops::{Face, Kind, Operation, Plan, Wire};
+use crate::ops::{Face, Kind, Method, Operation, Plan, Wire};
 use crate::redact::Redactor;
 use crate::transport::web::{Fetch, WebUpload, blob_size, blob_type, progress, to_blob};
 use crate::transport::{Answer, ReadAs};
@@ -137,22 +137,36 @@ pub(crate) fn call_options(
 
 impl MyLibraryClient {
     /// Starts a one-step operation: reads its arguments with `read`, plans it and runs it.
+    /// Only the reading is generic; the rest is compiled once for every method.
     pub(crate) fn start<O: Operation + ReadParams>(
         &self,
         options: Option<JsValue>,
         read: impl FnOnce(&mut O) -> Result<(), Error>,
     ) -> Promise {
         let mut op = O::default();
+        let read = read(&mut op);
+        self.start_planned(&op, O::JS_NAME, O::METHOD, O::KIND, read, options)
+    }
+
+    fn start_planned(
+        &self,
+        op: &dyn Wire,
+        name: &'static str,
+        method: Method,
+        kind: Kind,
+        read: Result<(), Error>,
+        options: Option<JsValue>,
+    ) -> Promise {
         let job = (|| {
             let (ctx, _) = call_options(options.as_ref(), CALL_KEYS)?;
-            read(&mut op)?;
-            let plan = op.plan(&self.core.target, Face::Js)?;
+            read?;
+            let plan = crate::ops::plan(op, method, kind, &self.core.target, Face::Js)?;
             Ok(Job {
                 op: Op::Plan(plan),
                 ctx,
             })
         })();
-        self.spawn(O::JS_NAME, op.subject(), job)
+        self.spawn(name, op.subject(), job)
     }
 
     /// The promise of a job: rejected at once with an argument error, or settled by

@@ -25,6 +25,10 @@ export class MyLibraryError extends Error {
     if (o.request !== undefined) this.request = o.request;
     if (o.argument !== undefined) this.argument = o.argument;
   }
+  static {
+    // The class keeps its name when the package is minified.
+    Object.defineProperty(this, "name", { value: "MyLibraryError" });
+  }
   toJSON() {
     const out = { name: this.name, code: this.code, status: this.status, message: this.message, errors: this.errors };
     if (this.retryAfterMs !== undefined) out.retryAfterMs = this.retryAfterMs;
@@ -634,25 +638,29 @@ export function validate(kind, value, listing) {
 // ---------------------------------------------------------------- pagination
 
 /**
- * The items of every page (`pages` false) or the pages themselves, as an async iterator.
- * `pager.page()` fetches the next page (Rust keeps the cursor and the guard against a server
- * that repeats one) and resolves with `{ results, next }`, or with undefined after the last.
- * Async generators queue concurrent `next()` calls, so no page is ever fetched twice.
+ * The pages of a listing, as an async iterator. `pager.page()` fetches the next page (Rust
+ * keeps the cursor and the guard against a server that repeats one) and resolves with
+ * `{ results, next }`, or with undefined after the last. Async generators queue concurrent
+ * `next()` calls, so no page is ever fetched twice.
  */
-export function paginate(pager, pages) {
+export function paginate(pager) {
   async function* walk() {
     try {
       for (;;) {
         const p = await pager.page();
         if (p === undefined) return;
-        if (pages) yield p;
-        else yield* p.results;
+        yield p;
       }
     } finally {
       pager.free();
     }
   }
   return walk();
+}
+
+/** The items of an iterator of pages. */
+async function* itemsOf(pages) {
+  for await (const p of pages) yield* p.results;
 }
 
 // ---------------------------------------------------------------- the public class
@@ -693,7 +701,8 @@ async function* rejecting(e) {
   throw e;
 }
 
-const ITERATORS = new Set(["files", "folders", "trash", "pages"]);
+/** The item iterators: each walks the pages of a list method. */
+const ITEMS = { files: "listFiles", folders: "listFolders", trash: "listTrash" };
 
 /**
  * The public class: the generated one, with every call's errors carrying the caller's frames,
@@ -704,7 +713,7 @@ export function wrapClient(Generated) {
   for (const name of Object.getOwnPropertyNames(Generated.prototype)) {
     const method = Generated.prototype[name];
     if (name === "constructor" || name === "free" || typeof method !== "function") continue;
-    const iterates = ITERATORS.has(name);
+    const iterates = name === "pages";
     Object.defineProperty(MyLibraryClient.prototype, name, {
       configurable: true,
       writable: true,
@@ -735,6 +744,13 @@ export function wrapClient(Generated) {
           return out;
         },
       }[name],
+    });
+  }
+  for (const [name, list] of Object.entries(ITEMS)) {
+    Object.defineProperty(MyLibraryClient.prototype, name, {
+      configurable: true,
+      writable: true,
+      value: { [name](params, options) { return itemsOf(this.pages(list, params, options)); } }[name],
     });
   }
   Object.defineProperty(MyLibraryClient, "name", { value: "MyLibraryClient" });

@@ -10,9 +10,12 @@ const root = resolve(import.meta.dirname, "../..");
 const base = process.env.MYLIBRARY_EMULATOR_URL ?? "http://127.0.0.1:18931";
 const options = { apiKey: "wasm-test-key-1234", accessToken: "wasm-test-token-5678", baseUrl: `${base}/v2`, requestsPerSecond: 0, retries: 0 };
 
-// The glue itself (not the package entry), to see the instance's memory and table.
+// The glue itself (not the package entry), to see the instance's memory and table; the build
+// gives the wasm's exports short names and records them in build/names.json.
 const glue = await import(resolve(root, "pkg/ctct_mylibrary.js"));
-const wasm = glue.initSync({ module: readFileSync(resolve(root, "pkg/ctct_mylibrary_bg.wasm")) });
+const instance = glue.initSync({ module: readFileSync(resolve(root, "pkg/ctct_mylibrary_bg.wasm")) });
+const names = JSON.parse(readFileSync(resolve(root, "build/names.json"), "utf8")).exports;
+const wasm = Object.fromEntries(Object.entries(names).map(([long, short]) => [long, instance[short]]));
 
 const control = (what, body) => fetch(`${base}/_emulator/${what}`, { method: "POST", body: JSON.stringify(body) });
 
@@ -68,9 +71,9 @@ async function round(client) {
   during.abort(new Error("stop"));
   assert.equal(await code(pending), "ABORTED");
   let n = 0;
-  for await (const _ of client.files({ limit: 7 })) n++;
+  for await (const page of client.pages("listFiles", { limit: 7 })) n += page.results.length;
   assert.ok(n >= 30);
-  for await (const _ of client.folders({ limit: 1 })) break; // left early: the pager is freed
+  for await (const _ of client.pages("listFolders", { limit: 1 })) break; // left early: the pager is freed
   assert.throws(() => new glue.MyLibraryClient({ apiKey: "k", accessToken: "t", retries: -1 }), { code: "INVALID_ARGUMENT" });
 }
 
