@@ -133,12 +133,6 @@ impl<'de> serde::Deserialize<'de> for Cursor {
     }
 }
 
-impl crate::ops::params::Param for Cursor {
-    fn wire(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(&self.token)
-    }
-}
-
 /// The cursor in a `next_link` (`/v2/library/files?next=<token>`): the value of its `next`
 /// query parameter, percent-decoded. `None` when the link has none (or it is empty).
 pub fn next_token(link: &str) -> Option<String> {

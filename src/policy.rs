@@ -100,7 +100,7 @@ fn http_date_ms(v: &str) -> Option<f64> {
         })
     };
     const MONTHS: &[u8; 36] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
-    let month = (0..12).find(|m| &MONTHS[m * 3..m * 3 + 3] == &b[8..11])? as i64 + 1;
+    let month = (0..12).find(|m| MONTHS[m * 3..m * 3 + 3] == b[8..11])? as i64 + 1;
     let (day, year) = (num(5, 7)?, num(12, 16)?);
     let (h, m, s) = (num(17, 19)?, num(20, 22)?, num(23, 25)?);
     if b[7] != b' ' || b[11] != b' ' || b[16] != b' ' || b[19] != b':' || b[22] != b':' {

@@ -282,7 +282,8 @@ async fn folders_every_operation() {
         "Renamed"
     );
     // every folder, through the iterator
-    let (all, err) = collect(c.pages("listFolders".into(), Some(obj(json!({ "limit": 1 }))), None)).await;
+    let (all, err) =
+        collect(c.pages("listFolders".into(), Some(obj(json!({ "limit": 1 }))), None)).await;
     assert!(err.is_none());
     let whole = to_json(
         &c.list_folders(Some(obj(json!({ "limit": 1000 }))), None)
@@ -312,7 +313,8 @@ async fn folders_every_operation() {
 async fn files_every_operation() {
     reset(40).await;
     let c = client();
-    let (all, err) = collect(c.pages("listFiles".into(), Some(obj(json!({ "limit": 7 }))), None)).await;
+    let (all, err) =
+        collect(c.pages("listFiles".into(), Some(obj(json!({ "limit": 7 }))), None)).await;
     assert!(err.is_none());
     assert_eq!(all.len(), 50);
     let docs = to_json(

@@ -376,6 +376,18 @@ async fn dropping_a_future_cancels_its_request() {
     ac.abort_with_reason(&reason);
     let e = call.await.unwrap_err();
     assert_eq!(e.code(), ErrorCode::Aborted);
+    assert_eq!(e.cause(), Some(&JsValue::from(reason)));
+    // gloo-net panics when fetch rejects with something that is not an Error, as an abort
+    // with a string reason would make it: the caller's signal never reaches it
+    let ac = web_sys::AbortController::new().unwrap();
+    let call = c.info().signal(&ac.signal()).into_future();
+    ac.abort_with_reason(&JsValue::from("a string reason"));
+    let e = call.await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Aborted);
+    assert_eq!(
+        e.cause().and_then(|c| c.as_string()).as_deref(),
+        Some("a string reason")
+    );
     http("DELETE", "/_emulator/faults", None).await;
     c.info().await.unwrap();
 }

@@ -203,8 +203,7 @@ where
     let mut answer: Option<O::Answer> = None;
     for call in &plan.calls {
         let reply = core.call(call, ReadAs::Text, ctx).await?;
-        let part: O::Answer = decode(&reply, call)
-            .map_err(|e| e.with_request(call.info()))?;
+        let part: O::Answer = decode(&reply, call).map_err(|e| e.with_request(call.info()))?;
         answer = Some(match answer {
             None => part,
             Some(a) => a.join(part),
@@ -219,10 +218,9 @@ where
     Ok(answer.output(listing))
 }
 
-/// A one-step operation: plan, send, decode.
-pub(crate) async fn one_step<O: Operation>(
-    call: Call<'_, O>,
-) -> Result<<O::Answer as Output>::Out, Error>
+/// A one-step operation: plan, send, decode (what [`Run`] does for most operations).
+#[doc(hidden)]
+pub async fn one_step<O: Operation>(call: Call<'_, O>) -> Result<<O::Answer as Output>::Out, Error>
 where
     O::Answer: Output,
 {
@@ -235,32 +233,6 @@ where
     .await;
     out.map_err(|e| client.core.finish(e, O::RUST_NAME, subject.as_deref()))
 }
-
-/// The Rust face of a one-step operation (what an operation's declaration generates).
-macro_rules! one_step_run {
-    ($($op:ty),* $(,)?) => {$(
-        impl Run for $op {
-            type Output = <<$op as Operation>::Answer as Output>::Out;
-            fn run(call: Call<'_, Self>) -> impl Future<Output = Result<Self::Output, Error>> {
-                one_step(call)
-            }
-        }
-    )*};
-}
-one_step_run!(
-    crate::ops::info::GetInfo,
-    crate::ops::folders::ListFolders,
-    crate::ops::folders::GetFolder,
-    crate::ops::folders::CreateFolder,
-    crate::ops::folders::DeleteFolder,
-    crate::ops::files::ListFiles,
-    crate::ops::files::GetFile,
-    crate::ops::files::DeleteFiles,
-    crate::ops::files::MoveFiles,
-    crate::ops::trash::ListTrash,
-    crate::ops::trash::EmptyTrash,
-    crate::ops::uploads::GetUploadStatus,
-);
 
 /// An update whose API requires a field the caller may leave out: it is read first.
 pub(crate) trait ReadFirst: Operation {

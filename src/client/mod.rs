@@ -25,7 +25,7 @@ mod call;
 mod page;
 mod wait;
 
-pub use call::{Call, Run};
+pub use call::{Call, Output, Run, one_step};
 pub use page::{Items, Page};
 pub use wait::WaitUntilActive;
 

@@ -445,6 +445,7 @@ macro_rules! operation {
         }
 
         $crate::ops::js_method!($how $($jsfn)?, $name, [$($doc)*], $jsname, [$($a $ajs $ats),*], [$($pobj $pts $popt)?], $ret);
+        $crate::ops::rust_run!($how, $name);
 
         $crate::ops::rust_method!([$($doc)*], $name, [$($handler $rfn [$($ra: $rty),*])?]);
 
@@ -510,6 +511,24 @@ macro_rules! js_method {
 }
 #[allow(unused_imports)]
 pub(crate) use js_method;
+
+/// How a one-step operation runs in the Rust face (a `hand` operation writes its own).
+macro_rules! rust_run {
+    (hand, $name:ident) => {};
+    (fn, $name:ident) => {
+        #[cfg(target_arch = "wasm32")]
+        impl $crate::client::Run for $name {
+            type Output =
+                <<$name as $crate::ops::Operation>::Answer as $crate::client::Output>::Out;
+            fn run(
+                call: $crate::client::Call<'_, Self>,
+            ) -> impl std::future::Future<Output = Result<Self::Output, $crate::error::Error>> {
+                $crate::client::one_step(call)
+            }
+        }
+    };
+}
+pub(crate) use rust_run;
 
 /// The generated Rust builder method of an operation (nothing without a `rust` line).
 macro_rules! rust_method {
@@ -667,8 +686,12 @@ pub(crate) use ts_optional;
 /// An optional parameter may also be `null`, which means the same as leaving it out.
 #[allow(unused_macros)]
 macro_rules! ts_nullable {
-    (req) => { "" };
-    (opt) => { " | null" };
+    (req) => {
+        ""
+    };
+    (opt) => {
+        " | null"
+    };
 }
 #[allow(unused_imports)]
 pub(crate) use ts_nullable;

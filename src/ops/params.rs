@@ -225,6 +225,13 @@ impl Param for Limit {
     }
 }
 
+impl Param for crate::cursor::Cursor {
+    /// The API's token (the listing goes into the path).
+    fn wire(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self.token())
+    }
+}
+
 impl Param for bool {
     /// The API's spelling: `TRUE` or `FALSE`.
     fn wire(&self) -> Cow<'_, str> {

@@ -164,6 +164,19 @@ test("one options reader: unknown keys by name, null as missing, messages that s
   assert.deepEqual(await sent(), []);
 });
 
+test("waitForUpload resolves with the Active status and tells every status on the way", async () => {
+  await control("config", { upload_delay_ms: 300 });
+  const client = new MyLibraryClient(options);
+  const png = Uint8Array.from(Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAAJJRU5ErkJggg==", "base64"));
+  const { fileId } = await client.uploadFile({ data: png, fileName: "wait.png" });
+  const seen = [];
+  const done = await client.waitForUpload(fileId, { intervalMs: 50, onStatus: (s) => seen.push(s.status) });
+  assert.equal(done.status, "Active");
+  assert.equal(done.file_id, fileId);
+  assert.ok(seen.length >= 2 && seen.at(-1) === "Active" && seen.slice(0, -1).every((s) => s !== "Active"), seen.join());
+  await control("config", { upload_delay_ms: 0 });
+});
+
 test("a secret too short to be real never mangles a message", async () => {
   const client = new MyLibraryClient({ apiKey: "k", accessToken: "t", baseUrl: `${base}/v2`, requestsPerSecond: 0 });
   const e = await rejection(client.getInfo());
