@@ -126,7 +126,7 @@ impl<T: Transport> Core<T> {
     /// Uploads have no time budget unless the caller gives one.
     pub async fn upload(
         &self,
-        url: &str,
+        call: &HttpCall,
         fields: &[(&'static str, String)],
         upload: &T::Upload,
         ctx: &Ctx<T::Signal>,
@@ -138,17 +138,13 @@ impl<T: Transport> Core<T> {
                 let scope = &scope;
                 async move {
                     self.net
-                        .upload(url, token.as_deref(), fields, upload, scope)
+                        .upload(&call.url, token.as_deref(), fields, upload, scope)
                         .await
                 }
             })
             .await;
         self.net.end(scope);
-        let info = crate::error::RequestInfo {
-            method: "POST",
-            url: self.redactor().apply(url),
-        };
-        out.map_err(|e| e.with_request(info))
+        out.map_err(|e| e.with_request(call.info()))
     }
 
     async fn attempts<F, S>(

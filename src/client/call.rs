@@ -359,11 +359,7 @@ impl Run for UploadFile {
                 op.complete(None, op.data.bytes.len() as u64, core.max_upload_bytes())
                     .map_err(|(field, what)| Error::bad_argument(field, what))?;
                 let plan = op.plan(&core.target, Face::Rust)?;
-                let url = plan
-                    .calls
-                    .first()
-                    .map(|c| c.url.clone())
-                    .unwrap_or_default();
+                let call = plan.calls.first().ok_or_else(|| Error::decode(0, "no upload request"))?;
                 let mut fields = Vec::new();
                 op.form(&mut fields);
                 let bytes = js_sys::Uint8Array::from(op.data.bytes.as_slice());
@@ -372,7 +368,7 @@ impl Run for UploadFile {
                     file_name: op.file_name.0.clone(),
                     on_progress: JsValue::UNDEFINED,
                 };
-                let reply = core.upload(&url, &fields, &upload, &ctx).await?;
+                let reply = core.upload(call, &fields, &upload, &ctx).await?;
                 new_file_id(
                     Answer::id(&reply).as_deref(),
                     Answer::location(&reply).as_deref(),

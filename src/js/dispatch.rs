@@ -318,11 +318,7 @@ async fn upload(
     op.complete(Some(mime.as_str()), size as u64, core.max_upload_bytes())
         .map_err(|(field, what)| Error::bad_argument(&op.blame(Face::Js, field), what))?;
     let plan = op.plan(&core.target, Face::Js)?;
-    let url = plan
-        .calls
-        .first()
-        .map(|c| c.url.clone())
-        .unwrap_or_default();
+    let call = plan.calls.first().ok_or_else(|| Error::decode(0, "no upload request"))?;
     let mut fields = Vec::new();
     op.form(&mut fields);
     progress(&on_progress, 0.0, size);
@@ -331,7 +327,7 @@ async fn upload(
         file_name: op.file_name.0.clone(),
         on_progress: on_progress.clone(),
     };
-    let reply = core.upload(&url, &fields, &upload, ctx).await?;
+    let reply = core.upload(call, &fields, &upload, ctx).await?;
     progress(&on_progress, size, size);
     let id = new_file_id(reply.id().as_deref(), reply.location().as_deref()).ok_or_else(|| {
         Error::decode(
