@@ -56,6 +56,19 @@ pub struct Settings {
     pub max_upload_bytes: Option<u64>,
 }
 
+/// Checks an access token: it travels in an `Authorization` header, so it is visible ASCII
+/// without spaces (an OAuth bearer token is). The error follows the argument's name.
+pub fn check_token(token: &str) -> Result<(), String> {
+    if token.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if token.bytes().all(|b| (b'!'..=b'~').contains(&b)) {
+        Ok(())
+    } else {
+        Err("must be visible ASCII without spaces or control characters (it travels in an Authorization header)".into())
+    }
+}
+
 fn name(face: Face, js: &'static str, rust: &'static str) -> &'static str {
     match face {
         Face::Js => js,
@@ -78,18 +91,30 @@ impl Settings {
     pub fn from_options(o: Options, face: Face) -> Result<Settings, Error> {
         let base = normalize_base(o.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))
             .map_err(|what| Error::bad_argument(name(face, "options.baseUrl", "base_url"), what))?;
-        let api_key = o.api_key.filter(|k| !k.is_empty());
-        let access_token = o.access_token.filter(|t| !t.is_empty());
-        if base == DEFAULT_BASE_URL && api_key.is_none() {
+        if o.api_key.as_deref() == Some("") {
             return Err(Error::bad_argument(
                 name(face, "options.apiKey", "api_key"),
-                "is required for the Constant Contact API (it is optional only with another base URL, such as a proxy that adds it)",
+                "must not be empty; leave it out instead",
             ));
         }
-        if base == DEFAULT_BASE_URL && access_token.is_none() && !o.token_source {
+        if let Some(t) = &o.access_token {
+            check_token(t).map_err(|what| {
+                Error::bad_argument(name(face, "options.accessToken", "access_token"), what)
+            })?;
+        }
+        let api_key = o.api_key;
+        let access_token = o.access_token;
+        let missing = if api_key.is_none() {
+            Some(name(face, "options.apiKey", "api_key"))
+        } else if access_token.is_none() && !o.token_source {
+            Some(name(face, "options.accessToken", "access_token"))
+        } else {
+            None
+        };
+        if let Some(option) = missing.filter(|_| base == DEFAULT_BASE_URL) {
             return Err(Error::bad_argument(
-                name(face, "options.accessToken", "access_token"),
-                "(or a token source) is required for the Constant Contact API (it is optional only with another base URL, such as a proxy that adds it)",
+                option,
+                "is required for the Constant Contact API (a token source may stand for the token; both are optional only with another base URL, such as a proxy that adds them)",
             ));
         }
         if o.max_upload_bytes == Some(0) {

@@ -27,6 +27,9 @@ pub enum ErrorCode {
     InvalidArgument,
     /// An upload ended `VirusFound`, `Failed` or `Deleted`, or its id is unknown.
     UploadFailed,
+    /// The caller's token source (`getAccessToken`) failed, or gave something that is not a
+    /// token.
+    Token,
 }
 
 impl ErrorCode {
@@ -41,6 +44,7 @@ impl ErrorCode {
             ErrorCode::Decode => "DECODE",
             ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
             ErrorCode::UploadFailed => "UPLOAD_FAILED",
+            ErrorCode::Token => "TOKEN",
         }
     }
 }
@@ -128,16 +132,18 @@ impl Error {
         e
     }
 
-    /// An error answer from the API: `RATE_LIMITED` for the two rate-limit keys, else `HTTP`.
+    /// An error answer from the API: `RATE_LIMITED` for the two rate-limit keys (and a 429,
+    /// which the v2 API does not send but a proxy may), else `HTTP`.
     pub fn from_response(
         status: u16,
         errors: Vec<ApiErrorItem>,
         retry_after_ms: Option<u64>,
     ) -> Self {
-        let rate_limited = status == 403
-            && errors.iter().any(|e| {
-                e.error_key.ends_with("over.qps") || e.error_key.ends_with("over.ratelimit")
-            });
+        let rate_limited = status == 429
+            || status == 403
+                && errors.iter().any(|e| {
+                    e.error_key.ends_with("over.qps") || e.error_key.ends_with("over.ratelimit")
+                });
         let code = if rate_limited {
             ErrorCode::RateLimited
         } else {
@@ -193,11 +199,13 @@ impl Error {
         self.0.argument.as_deref()
     }
 
-    /// True when repeating the same request may succeed: network errors, 5xx and `over.qps`.
+    /// True when repeating the same request may succeed: network errors, 5xx, `over.qps` and
+    /// 429.
     pub fn is_transient(&self) -> bool {
         match self.0.code {
             ErrorCode::Network => true,
             ErrorCode::Http => self.0.status >= 500,
+            ErrorCode::RateLimited if self.0.status == 429 => true,
             ErrorCode::RateLimited => self
                 .0
                 .errors
@@ -260,20 +268,11 @@ impl Error {
 }
 
 /// A string in double quotes, cut to 60 characters: for ids and names in messages.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn quoted(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars().take(60) {
-        if matches!(c, '"' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
+    match s.char_indices().nth(60) {
+        Some((at, _)) => format!("\"{}…\"", &s[..at]),
+        None => format!("\"{s}\""),
     }
-    if s.chars().nth(60).is_some() {
-        out.push('…');
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -9,7 +9,7 @@ use crate::ops::uploads::{DEFAULT_MAX_UPLOAD_BYTES, WaitStep, wait_step};
 use crate::ops::{HttpCall, Method, Target};
 use crate::policy::{RateLimiter, RetryPolicy, retry_after_ms};
 use crate::redact::Redactor;
-use crate::transport::{Answer, Outcome, ReadAs, Scope, Stop, Transport};
+use crate::transport::{Answer, Either, Outcome, ReadAs, Scope, Stop, Transport, race};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
@@ -82,12 +82,14 @@ impl<T: Transport> Core<T> {
         Redactor::new(self.secrets.borrow().iter().map(String::as_str))
     }
 
-    /// The largest upload: as configured, else the account's (once `getInfo` reported it),
-    /// else the documented 5 MiB.
-    pub fn max_upload_bytes(&self) -> u64 {
-        self.max_upload_configured
-            .or(self.max_upload_learned.get())
-            .unwrap_or(DEFAULT_MAX_UPLOAD_BYTES)
+    /// The largest upload and where that limit comes from: as configured, else the
+    /// account's (once `getInfo` reported it), else the documented 5 MiB.
+    pub fn max_upload(&self) -> (u64, &'static str) {
+        match (self.max_upload_configured, self.max_upload_learned.get()) {
+            (Some(n), _) => (n, "the client's maxUploadBytes"),
+            (None, Some(n)) => (n, "the account's max_upload_size_limit"),
+            (None, None) => (DEFAULT_MAX_UPLOAD_BYTES, "the API's default"),
+        }
     }
 
     /// Records the account's upload limit from an info answer.
@@ -118,7 +120,7 @@ impl<T: Transport> Core<T> {
             })
             .await;
         self.net.end(scope);
-        out.map_err(|e| e.with_request(call.info()))
+        out.map_err(|(e, sent)| if sent { e.with_request(call.info()) } else { e })
     }
 
     /// Sends an upload: never repeated after a failure (a repeat could store the file twice),
@@ -144,48 +146,63 @@ impl<T: Transport> Core<T> {
             })
             .await;
         self.net.end(scope);
-        out.map_err(|e| e.with_request(call.info()))
+        out.map_err(|(e, sent)| if sent { e.with_request(call.info()) } else { e })
     }
 
+    /// Sends until an answer, a refusal or the end of the retries; an error says whether a
+    /// request was sent (an error with nothing sent has no request to show).
     async fn attempts<F, S>(
         &self,
         method: Method,
         scope: &T::Scope,
         budget: u64,
         send: S,
-    ) -> Result<T::Answer, Error>
+    ) -> Result<T::Answer, (Error, bool)>
     where
         S: Fn(Option<String>) -> F,
         F: Future<Output = T::Answer>,
     {
         let mut attempt = 0;
         let mut refreshed = false;
+        let mut sent = false;
         loop {
             if self.token.borrow().is_none() && self.token_source.is_some() {
-                self.refresh(None, scope, budget).await?;
+                self.refresh(None, scope, budget)
+                    .await
+                    .map_err(|e| (e, sent))?;
             }
-            self.wait_for_slot(scope, budget).await?;
+            self.wait_for_slot(scope, budget)
+                .await
+                .map_err(|e| (e, sent))?;
             let token = self.token.borrow().clone();
             let generation = self.generation.get();
-            let answer = send(token.clone()).await;
+            let answer = send(token).await;
+            sent = true;
             self.limiter.borrow_mut().complete(self.net.now());
             match self.classify(answer, scope, budget) {
                 Ok(a) => return Ok(a),
                 Err(e) if e.is_unauthorized() && !refreshed && self.token_source.is_some() => {
                     refreshed = true;
                     if let Err(why) = self.refresh(Some(generation), scope, budget).await {
-                        return Err(e.caused_by(why));
+                        return Err((
+                            if why.code() == ErrorCode::Token {
+                                e.caused_by(why)
+                            } else {
+                                why
+                            },
+                            sent,
+                        ));
                     }
                 }
                 Err(e) if self.retry.should_retry(method, attempt, &e) => {
                     let wait = self.retry.backoff_ms(attempt, &e, self.net.random());
                     self.net.sleep(wait as f64, scope).await;
                     if let Some(stop) = scope.stopped() {
-                        return Err(self.stop_error(stop, scope, budget));
+                        return Err((self.stop_error(stop, scope, budget), sent));
                     }
                     attempt += 1;
                 }
-                Err(e) => return Err(e),
+                Err(e) => return Err((e, sent)),
             }
         }
     }
@@ -199,11 +216,21 @@ impl<T: Transport> Core<T> {
         let Some(source) = self.token_source.clone() else {
             return Ok(());
         };
-        let token = source().await;
-        if let Some(stop) = scope.stopped() {
-            return Err(self.stop_error(stop, scope, budget));
-        }
-        self.set_token(token?);
+        // The call's budget and the caller's signal hold while the source works.
+        let token = match race(source(), self.net.until_stopped(scope)).await {
+            Either::Left(token) => token?,
+            Either::Right(()) => {
+                let stop = scope.stopped().unwrap_or(Stop::Aborted);
+                return Err(self.stop_error(stop, scope, budget));
+            }
+        };
+        crate::config::check_token(&token).map_err(|what| {
+            Error::new(
+                ErrorCode::Token,
+                format!("getAccessToken resolved with a token that {what}"),
+            )
+        })?;
+        self.set_token(token);
         Ok(())
     }
 

@@ -57,6 +57,8 @@ for (const [key, short] of imports) {
 const returned = /return \{\n\s+__proto__: null,\n\s+"\.\/ctct_mylibrary_bg\.js": import0,\n(\s+"[^"]+": import\d+,\n)+\s+\};/;
 if (!returned.test(glue)) throw new Error("the glue's import object has an unknown shape");
 glue = glue.replace(returned, `return { __proto__: null, a: { ...import0, ${runtimeFields.join(", ")} } };`);
+// wasm-bindgen imports the runtime's namespace once per import group; one is enough.
+glue = glue.replace(/^import \* as import(?!1\b)\d+ from "[^"]+"\n/gm, "");
 for (const [long, short] of exports) {
   glue = glue.replace(new RegExp(`\\bwasm\\.${word(long)}\\b`, "g"), `wasm[${JSON.stringify(short)}]`);
 }

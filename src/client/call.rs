@@ -356,10 +356,13 @@ impl Run for UploadFile {
             let mut op = call.params;
             let out = async {
                 let core = &client.core;
-                op.complete(None, op.data.bytes.len() as u64, core.max_upload_bytes())
+                op.complete(None, op.data.bytes.len() as u64, core.max_upload())
                     .map_err(|(field, what)| Error::bad_argument(field, what))?;
                 let plan = op.plan(&core.target, Face::Rust)?;
-                let call = plan.calls.first().ok_or_else(|| Error::decode(0, "no upload request"))?;
+                let call = plan
+                    .calls
+                    .first()
+                    .ok_or_else(|| Error::decode(0, "no upload request"))?;
                 let mut fields = Vec::new();
                 op.form(&mut fields);
                 let bytes = js_sys::Uint8Array::from(op.data.bytes.as_slice());

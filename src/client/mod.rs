@@ -148,9 +148,13 @@ impl Client {
         Trash { client: self }
     }
 
-    /// Replaces the access token (a refreshed OAuth token) for the calls that follow.
-    pub fn set_access_token(&self, token: impl Into<String>) {
-        self.core.set_token(token.into());
+    /// Replaces the access token (a refreshed OAuth token) for the calls that follow;
+    /// `InvalidArgument` when it cannot travel in an `Authorization` header.
+    pub fn set_access_token(&self, token: impl Into<String>) -> Result<(), Error> {
+        let token = token.into();
+        crate::config::check_token(&token).map_err(|what| Error::bad_argument("token", what))?;
+        self.core.set_token(token);
+        Ok(())
     }
 }
 

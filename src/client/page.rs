@@ -35,7 +35,7 @@ impl<T> Page<T> {
 pub trait Paged: Run<Output = Page<Self::Item>> + Clone {
     /// What the listing lists.
     type Item;
-    /// Continues at `cursor`.
+    /// Continues at `cursor`, alone: it carries the listing and its options.
     fn continue_at(&mut self, cursor: Cursor);
 }
 
@@ -44,7 +44,7 @@ macro_rules! paged {
         impl Paged for $op {
             type Item = $item;
             fn continue_at(&mut self, cursor: Cursor) {
-                self.next = Some(cursor);
+                *self = Self { next: Some(cursor), ..Self::default() };
             }
         }
     )*};

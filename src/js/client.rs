@@ -5,15 +5,16 @@
 
 use super::MyLibraryClient;
 use super::dispatch::{CALL_KEYS, Job, Op, call_options, run_plan};
-use super::options::{FromJs, read_params};
+use super::options::{FromJs, ReadParams, read_params};
 use crate::cursor::{Cursor, CursorGuard};
 use crate::error::Error;
 use crate::exec::{Core, Ctx};
 use crate::ops::files::{ListFiles, UpdateFile};
 use crate::ops::folders::{ListFolders, UpdateFolder};
+use crate::ops::params::Id;
 use crate::ops::trash::ListTrash;
 use crate::ops::uploads::UploadFile;
-use crate::ops::{Face, Operation, Plan};
+use crate::ops::{Face, Kind, Method, Operation, Plan, Wire};
 use crate::transport::web::Fetch;
 use js_sys::Promise;
 use std::cell::RefCell;
@@ -28,7 +29,7 @@ export interface MyLibraryClient {
    * first (one more request). Resolves with the updated folder, or with undefined when
    * `includePayload` is false.
    */
-  updateFolder(folderId: string, changes: FolderChanges, options?: UpdateOptions & { includePayload?: true }): Promise<Folder>;
+  updateFolder(folderId: string, changes: FolderChanges, options?: UpdateOptions & { includePayload?: true | null | undefined }): Promise<Folder>;
   updateFolder(folderId: string, changes: FolderChanges, options: UpdateOptions & { includePayload: false }): Promise<undefined>;
   updateFolder(folderId: string, changes: FolderChanges, options?: UpdateOptions): Promise<Folder | undefined>;
   /**
@@ -36,7 +37,7 @@ export interface MyLibraryClient {
    * a description, so without `description` the file is read first (one more request).
    * Resolves with the updated file, or with undefined when `includePayload` is false.
    */
-  updateFile(fileId: string, changes: FileChanges, options?: UpdateOptions & { includePayload?: true }): Promise<LibraryFile>;
+  updateFile(fileId: string, changes: FileChanges, options?: UpdateOptions & { includePayload?: true | null | undefined }): Promise<LibraryFile>;
   updateFile(fileId: string, changes: FileChanges, options: UpdateOptions & { includePayload: false }): Promise<undefined>;
   updateFile(fileId: string, changes: FileChanges, options?: UpdateOptions): Promise<LibraryFile | undefined>;
   /** Every file (of a folder, with `folderId`), page after page: `for await (const file of client.files())`. */
@@ -49,6 +50,7 @@ export interface MyLibraryClient {
   pages(method: "listFiles", params?: ListFiles, options?: CallOptions): AsyncIterableIterator<FilePage>;
   pages(method: "listFolders", params?: ListFolders, options?: CallOptions): AsyncIterableIterator<FolderPage>;
   pages(method: "listTrash", params?: ListTrash, options?: CallOptions): AsyncIterableIterator<FilePage>;
+  pages(method: PagedMethod, params?: ListFiles | ListFolders | ListTrash, options?: CallOptions): AsyncIterableIterator<FilePage | FolderPage>;
 }
 "#;
 
@@ -77,12 +79,24 @@ impl Walk {
         }
     }
 
+    /// The next page is the cursor's alone: it carries the listing and its options.
     fn continue_at(&self, cursor: Cursor) {
-        match &mut *self.list.borrow_mut() {
-            Listing::Files(o) => o.next = Some(cursor),
-            Listing::Folders(o) => o.next = Some(cursor),
-            Listing::Trash(o) => o.next = Some(cursor),
-        }
+        let next = Some(cursor);
+        let mut list = self.list.borrow_mut();
+        *list = match &*list {
+            Listing::Files(_) => Listing::Files(ListFiles {
+                next,
+                ..Default::default()
+            }),
+            Listing::Folders(_) => Listing::Folders(ListFolders {
+                next,
+                ..Default::default()
+            }),
+            Listing::Trash(_) => Listing::Trash(ListTrash {
+                next,
+                ..Default::default()
+            }),
+        };
     }
 
     /// The next page (`{ results, next? }`), or undefined after the last.
@@ -211,6 +225,75 @@ fn list<O: Operation + super::options::ReadParams>(
     Ok(wrap(op))
 }
 
+/// What the two updates share, so that their method is compiled once.
+trait Update: Wire + ReadParams {
+    fn name(&self) -> &'static str;
+    fn set_id(&mut self, id: Id);
+    fn set_payload(&mut self, payload: bool);
+    fn as_params(&mut self) -> &mut dyn ReadParams;
+    fn as_wire(&self) -> &dyn Wire;
+    fn to_op(&self) -> Op;
+}
+
+macro_rules! update {
+    ($op:ident, $id:ident, $variant:ident) => {
+        impl Update for $op {
+            fn name(&self) -> &'static str {
+                $op::JS_NAME
+            }
+            fn set_id(&mut self, id: Id) {
+                self.$id = id;
+            }
+            fn set_payload(&mut self, payload: bool) {
+                self.include_payload = Some(payload);
+            }
+            fn as_params(&mut self) -> &mut dyn ReadParams {
+                self
+            }
+            fn as_wire(&self) -> &dyn Wire {
+                self
+            }
+            fn to_op(&self) -> Op {
+                Op::$variant(self.clone())
+            }
+        }
+    };
+}
+update!(UpdateFolder, folder_id, UpdateFolder);
+update!(UpdateFile, file_id, UpdateFile);
+
+impl MyLibraryClient {
+    /// Reads an update's id, changes and options, checks everything (the read that may come
+    /// first included), and starts it.
+    fn start_update(
+        &self,
+        op: &mut dyn Update,
+        id_name: &str,
+        id: &JsValue,
+        changes: &JsValue,
+        options: Option<JsValue>,
+    ) -> Promise {
+        let job = (|| {
+            let (ctx, a) = call_options(options.as_ref(), UPDATE_KEYS)?;
+            op.set_id(FromJs::from_js(id, id_name)?);
+            read_params(op.as_params(), Some(changes), "changes", true)?;
+            op.set_payload(include_payload(&a)?);
+            crate::ops::plan(
+                op.as_wire(),
+                Method::Put,
+                Kind::Nothing,
+                &self.core.target,
+                Face::Js,
+            )?;
+            Ok(Job {
+                op: op.to_op(),
+                ctx,
+            })
+        })();
+        self.spawn(op.name(), op.subject(), job)
+    }
+}
+
 /// `includePayload` of an update's options.
 fn include_payload(a: &Option<super::options::Args>) -> Result<bool, Error> {
     Ok(match a {
@@ -263,19 +346,7 @@ impl MyLibraryClient {
         options: Option<JsValue>,
     ) -> Promise {
         let mut op = UpdateFolder::default();
-        let job = (|| {
-            let (ctx, a) = call_options(options.as_ref(), UPDATE_KEYS)?;
-            op.folder_id = FromJs::from_js(&folder_id, "folderId")?;
-            read_params(&mut op, Some(&changes), "changes", true)?;
-            op.include_payload = Some(include_payload(&a)?);
-            // Everything is checked before anything is sent, the read included.
-            op.plan(&self.core.target, Face::Js)?;
-            Ok(Job {
-                op: Op::UpdateFolder(op.clone()),
-                ctx,
-            })
-        })();
-        self.spawn(UpdateFolder::JS_NAME, Some(op.folder_id.0.clone()), job)
+        self.start_update(&mut op, "folderId", &folder_id, &changes, options)
     }
 
     /// Renames, describes or moves a file (typed in the interface above).
@@ -287,18 +358,7 @@ impl MyLibraryClient {
         options: Option<JsValue>,
     ) -> Promise {
         let mut op = UpdateFile::default();
-        let job = (|| {
-            let (ctx, a) = call_options(options.as_ref(), UPDATE_KEYS)?;
-            op.file_id = FromJs::from_js(&file_id, "fileId")?;
-            read_params(&mut op, Some(&changes), "changes", true)?;
-            op.include_payload = Some(include_payload(&a)?);
-            op.plan(&self.core.target, Face::Js)?;
-            Ok(Job {
-                op: Op::UpdateFile(op.clone()),
-                ctx,
-            })
-        })();
-        self.spawn(UpdateFile::JS_NAME, Some(op.file_id.0.clone()), job)
+        self.start_update(&mut op, "fileId", &file_id, &changes, options)
     }
 
     /// Uploads a file (never retried automatically). Resolves with its id once the API has
@@ -334,7 +394,7 @@ impl MyLibraryClient {
         #[wasm_bindgen(js_name = fileId, unchecked_param_type = "string")] file_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions")] options: Option<JsValue>,
     ) -> Promise {
-        let id = file_id.as_string();
+        let id = file_id.as_string().filter(|id| !id.is_empty());
         let job = (|| {
             let id: crate::ops::params::Id = FromJs::from_js(&file_id, "fileId")?;
             crate::url::check_list_id(&id).map_err(|what| Error::bad_argument("fileId", what))?;

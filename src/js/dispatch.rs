@@ -157,6 +157,7 @@ impl MyLibraryClient {
         read: Result<(), Error>,
         options: Option<JsValue>,
     ) -> Promise {
+        let subject = read.is_ok().then(|| op.subject()).flatten();
         let job = (|| {
             let (ctx, _) = call_options(options.as_ref(), CALL_KEYS)?;
             read?;
@@ -166,7 +167,7 @@ impl MyLibraryClient {
                 ctx,
             })
         })();
-        self.spawn(name, op.subject(), job)
+        self.spawn(name, subject, job)
     }
 
     /// The promise of a job: rejected at once with an argument error, or settled by
@@ -315,10 +316,13 @@ async fn upload(
     let blob = to_blob(&data);
     let size = blob_size(&blob);
     let mime = blob_type(&blob);
-    op.complete(Some(mime.as_str()), size as u64, core.max_upload_bytes())
+    op.complete(Some(mime.as_str()), size as u64, core.max_upload())
         .map_err(|(field, what)| Error::bad_argument(&op.blame(Face::Js, field), what))?;
     let plan = op.plan(&core.target, Face::Js)?;
-    let call = plan.calls.first().ok_or_else(|| Error::decode(0, "no upload request"))?;
+    let call = plan
+        .calls
+        .first()
+        .ok_or_else(|| Error::decode(0, "no upload request"))?;
     let mut fields = Vec::new();
     op.form(&mut fields);
     progress(&on_progress, 0.0, size);

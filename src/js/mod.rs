@@ -31,55 +31,55 @@ const TS_OPTIONS: &str = r#"
 /** Options of `new MyLibraryClient(options)`. */
 export interface ClientOptions {
   /** The application's API key (required with the default `baseUrl`). */
-  apiKey?: string;
+  apiKey?: string | null | undefined;
   /** The account's OAuth access token (with the default `baseUrl`, this or `getAccessToken` is required). */
-  accessToken?: string;
+  accessToken?: string | null | undefined;
   /**
    * Called for a token when the client has none, and once more when the API answers 401, after
    * which the request is sent again: long walks survive a refreshed token. Concurrent calls
    * share one pending call of it.
    */
-  getAccessToken?: () => Promise<string>;
+  getAccessToken?: (() => Promise<string>) | null | undefined;
   /** Default `https://api.constantcontact.com/v2`; point it at a proxy that adds the credentials, or at the emulator (`http://127.0.0.1:8080/v2`). */
-  baseUrl?: string;
+  baseUrl?: string | null | undefined;
   /** Time budget of a JSON call in ms, retries included (default 30000; 0: none). */
-  timeoutMs?: number;
+  timeoutMs?: number | null | undefined;
   /** Retries of GET, PUT and DELETE after network errors, 5xx and `over.qps` (0–10, default 3). */
-  retries?: number;
+  retries?: number | null | undefined;
   /** Requests this client starts in any one-second window (default 4, the v2 limit; 0: no limit). */
-  requestsPerSecond?: number;
+  requestsPerSecond?: number | null | undefined;
   /** Largest upload in bytes (default: the account's `max_upload_size_limit` once `getInfo` has run, else 5242880). */
-  maxUploadBytes?: number;
+  maxUploadBytes?: number | null | undefined;
   /** A function with fetch's signature used for every request (a service binding, a wrapper for tests); default: the global `fetch`. */
-  fetch?: (input: Request) => Promise<Response>;
+  fetch?: ((input: Request) => Promise<Response>) | null | undefined;
 }
 /** The last argument of every call. */
 export interface CallOptions {
   /** Cancels the call: it rejects with ABORTED and the signal's reason as `cause` (TIMEOUT when the reason is a TimeoutError, as `AbortSignal.timeout()` gives). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | null | undefined;
   /** This call's time budget in ms, retries included (0: none). */
-  timeoutMs?: number;
+  timeoutMs?: number | null | undefined;
 }
 /** Options of updateFolder and updateFile. */
 export interface UpdateOptions extends CallOptions {
   /** true (default): resolve with the updated resource; false: resolve with undefined (one request less of payload). */
-  includePayload?: boolean;
+  includePayload?: boolean | null | undefined;
 }
 /** Options of uploadFile (no time budget unless given). */
 export interface UploadOptions extends CallOptions {
   /** Upload progress: real progress events in browsers, at least the start and the end elsewhere. */
-  onProgress?: (sentBytes: number, totalBytes: number) => void;
+  onProgress?: ((sentBytes: number, totalBytes: number) => void) | null | undefined;
 }
 /** Options of waitForUpload. */
 export interface WaitOptions {
   /** Time between status checks (default 1000 ms, at least 50). */
-  intervalMs?: number;
+  intervalMs?: number | null | undefined;
   /** Gives up with TIMEOUT after this long (default 120000 ms). */
-  timeoutMs?: number;
+  timeoutMs?: number | null | undefined;
   /** Cancels the wait with ABORTED. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | null | undefined;
   /** Hears every status read, `Uploaded` and `Processing` included. */
-  onStatus?: (status: UploadStatus) => void;
+  onStatus?: ((status: UploadStatus) => void) | null | undefined;
 }
 /** An uploaded file's id. */
 export interface UploadResult {
@@ -116,10 +116,13 @@ fn token_source(f: js_sys::Function) -> TokenSource {
         Box::pin(async move {
             match JsFuture::from(promise).await {
                 Ok(t) => Ok(t.as_string().unwrap_or_default()),
-                Err(e) => Err(Error::invalid_argument(format!(
-                    "getAccessToken failed: {}",
-                    crate::transport::web::describe(&e)
-                ))
+                Err(e) => Err(Error::new(
+                    crate::error::ErrorCode::Token,
+                    format!(
+                        "getAccessToken failed: {}",
+                        crate::transport::web::describe(&e)
+                    ),
+                )
                 .with_cause(e)),
             }
         })
@@ -142,7 +145,11 @@ fn read_client(options: &JsValue) -> Result<Core<Fetch>, Error> {
         timeout_ms: a.ms("timeoutMs")?,
         retries: a.count("retries", MAX_RETRIES)?,
         requests_per_second: a.count("requestsPerSecond", u32::MAX)?,
-        max_upload_bytes: a.ms("maxUploadBytes")?.map(|n| n.min(MAX_SAFE_INTEGER)),
+        max_upload_bytes: a.integer(
+            "maxUploadBytes",
+            "must be a positive integer number of bytes",
+            MAX_SAFE_INTEGER,
+        )?,
     };
     let fetch = a.function("fetch")?;
     let settings = Settings::from_options(o, Face::Js)?;
@@ -178,22 +185,24 @@ impl MyLibraryClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
     ) -> Result<(), JsValue> {
-        match token.as_string().filter(|t| !t.is_empty()) {
-            Some(t) => {
+        let checked = match token.as_string() {
+            Some(t) => crate::config::check_token(&t)
+                .map(|()| t)
+                .map_err(|what| Error::bad_argument("token", what)),
+            None => Err(Error::bad_argument(
+                "token",
+                format_args!(
+                    "must be a string, not {}",
+                    crate::transport::web::describe(&token)
+                ),
+            )),
+        };
+        match checked {
+            Ok(t) => {
                 self.core.set_token(t);
                 Ok(())
             }
-            None => Err(self.to_js(
-                Error::bad_argument(
-                    "token",
-                    format_args!(
-                        "must be a non-empty string, not {}",
-                        crate::transport::web::describe(&token)
-                    ),
-                ),
-                "setAccessToken",
-                None,
-            )),
+            Err(e) => Err(self.to_js(e, "setAccessToken", None)),
         }
     }
 }

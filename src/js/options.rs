@@ -141,6 +141,16 @@ impl FromJs for Data {
     }
 }
 
+/// A plain object: `{ ... }`, or one made with `Object.create(null)` (of any realm); not an
+/// array, a function, a Date or another class's instance.
+fn is_plain(v: &JsValue) -> bool {
+    if !v.is_object() || Array::is_array(v) {
+        return false;
+    }
+    let proto = Object::get_prototype_of(v);
+    proto.is_null() || Object::get_prototype_of(&proto).is_null()
+}
+
 /// An options object being read.
 pub struct Args {
     obj: JsValue,
@@ -154,8 +164,8 @@ impl Args {
         if v.is_undefined() || v.is_null() {
             return Ok(None);
         }
-        if !v.is_object() || Array::is_array(v) || v.is_function() {
-            return Err(refuse(what, "must be an object", v));
+        if !is_plain(v) {
+            return Err(refuse(what, "must be a plain object", v));
         }
         for key in Object::keys(v.unchecked_ref::<Object>()).iter() {
             let key = key.as_string().unwrap_or_default();
@@ -201,15 +211,17 @@ impl Args {
 
     /// A non-negative integer number of milliseconds.
     pub fn ms(&self, key: &str) -> Result<Option<u64>, Error> {
+        self.integer(
+            key,
+            "must be a non-negative integer number of milliseconds",
+            MAX_SAFE_INTEGER,
+        )
+    }
+
+    /// A non-negative integer no larger than `max`; `rule` says so in a message.
+    pub fn integer(&self, key: &str, rule: &str, max: u64) -> Result<Option<u64>, Error> {
         self.get(key)
-            .map(|v| {
-                integer(
-                    &v,
-                    &self.path(key),
-                    "must be a non-negative integer number of milliseconds",
-                    MAX_SAFE_INTEGER,
-                )
-            })
+            .map(|v| integer(&v, &self.path(key), rule, max))
             .transpose()
     }
 
@@ -232,11 +244,19 @@ impl Args {
         }
     }
 
-    /// An `AbortSignal` (anything with `addEventListener`, as the runtimes' signals have).
+    /// An `AbortSignal` (an object with `aborted` and `addEventListener`, as every runtime's
+    /// signals have).
     pub fn signal(&self, key: &str) -> Result<JsValue, Error> {
+        let field = |v: &JsValue, k: &str| Reflect::get(v, &JsValue::from_str(k)).ok();
         match self.get(key) {
             None => Ok(JsValue::UNDEFINED),
-            Some(v) if v.is_object() => Ok(v),
+            Some(v)
+                if v.is_object()
+                    && field(&v, "aborted").is_some_and(|a| a.as_bool().is_some())
+                    && field(&v, "addEventListener").is_some_and(|f| f.is_function()) =>
+            {
+                Ok(v)
+            }
             Some(v) => Err(refuse(&self.path(key), "must be an AbortSignal", &v)),
         }
     }
@@ -245,19 +265,20 @@ impl Args {
 /// An operation's parameter object, read by the code its declaration generates.
 pub trait ReadParams {
     /// The object's keys (empty names stand for positional arguments).
-    const KEYS: &'static [&'static str];
+    fn keys(&self) -> &'static [&'static str];
     /// Reads the object's fields into the operation.
     fn read_params(&mut self, a: &Args) -> Result<(), Error>;
 }
 
-/// Reads an operation's parameter object `what` (required or not).
-pub fn read_params<P: ReadParams>(
-    op: &mut P,
+/// Reads an operation's parameter object `what` (required or not). Not generic: compiled once
+/// for every operation.
+pub fn read_params(
+    op: &mut dyn ReadParams,
     v: Option<&JsValue>,
     what: &'static str,
     required: bool,
 ) -> Result<(), Error> {
-    match Args::new(v.unwrap_or(&JsValue::UNDEFINED), what, P::KEYS)? {
+    match Args::new(v.unwrap_or(&JsValue::UNDEFINED), what, op.keys())? {
         Some(a) => op.read_params(&a),
         None if required => Err(Error::bad_argument(
             what,

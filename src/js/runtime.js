@@ -16,7 +16,7 @@ export class MyLibraryError extends Error {
    */
   constructor(message, options) {
     const o = options ?? {};
-    super(message, o.cause === undefined ? undefined : { cause: o.cause });
+    super(message, "cause" in o && o.cause !== undefined ? { cause: o.cause } : undefined);
     this.name = "MyLibraryError";
     this.code = o.code ?? "INVALID_ARGUMENT";
     this.status = o.status ?? 0;
@@ -52,22 +52,39 @@ function safeString(v) {
   }
 }
 
-/** The cause as given, or a copy with the secrets taken out of its message and stack. */
-function safeCause(e, forms) {
-  if (e === undefined || e === null || forms.length === 0) return e ?? undefined;
-  if (typeof e === "object" || typeof e === "function") {
-    let message = "";
-    let stack = "";
-    try { message = safeString(e.message ?? ""); stack = safeString(e.stack ?? ""); } catch { /* a hostile getter */ }
-    const text = message + "\n" + stack;
-    if (redactText(text, forms) === text) return e;
-    const copy = new Error(redactText(message, forms));
-    try { copy.name = safeString(e.name ?? "Error"); } catch { /* keep Error */ }
-    copy.stack = `${copy.name}: ${copy.message}`;
-    return copy;
+/**
+ * The cause as given, or a copy with the secrets taken out: its message, its stack, its other
+ * own string properties and its own cause, down the chain (what `util.inspect` and a console
+ * print).
+ */
+function safeCause(e, forms, depth = 0) {
+  if (e === undefined || e === null || forms.length === 0) return e;
+  if (typeof e !== "object" && typeof e !== "function") {
+    const text = safeString(e);
+    return redactText(text, forms) === text ? e : redactText(text, forms);
   }
-  const text = safeString(e);
-  return redactText(text, forms) === text ? e : redactText(text, forms);
+  if (depth > 4) return undefined;
+  let strings;
+  let inner;
+  try {
+    strings = Object.entries(Object.getOwnPropertyDescriptors(e))
+      .filter(([, d]) => "value" in d && typeof d.value === "string")
+      .map(([k, d]) => [k, d.value]);
+    for (const k of ["message", "stack", "name"]) {
+      if (!strings.some(([n]) => n === k)) strings.push([k, safeString(e[k] ?? "")]);
+    }
+    inner = e.cause;
+  } catch {
+    return undefined; // a hostile getter: leave it out
+  }
+  const safeInner = safeCause(inner, forms, depth + 1);
+  if (strings.every(([, v]) => redactText(v, forms) === v) && safeInner === inner) return e;
+  const copy = new Error(redactText(safeString(e.message ?? ""), forms));
+  for (const [k, v] of strings) {
+    if (k !== "message") copy[k] = redactText(v, forms);
+  }
+  if (safeInner !== undefined) copy.cause = safeInner;
+  return copy;
 }
 
 /**
@@ -132,7 +149,8 @@ export class Scope {
         }
       }
     } catch { /* a foreign object; treat as no signal */ }
-    if (timeoutMs > 0 && this.state === "running") this.timer = setTimeout(() => this.stop("timeout"), timeoutMs);
+    // A budget longer than a timer can count (about 24.8 days) is no budget.
+    if (timeoutMs > 0 && timeoutMs <= MAX_TIMER && this.state === "running") this.timer = setTimeout(() => this.stop("timeout"), timeoutMs);
   }
   callerAborted(signal) {
     let reason;
@@ -205,12 +223,15 @@ export class Scope {
   }
 }
 
+/** The longest delay setTimeout takes. */
+const MAX_TIMER = 2147483647;
+
 /** Resolves after `ms`, or as soon as the scope stops. */
 export function sleep(ms, scope) {
   return new Promise((resolve) => {
     if (scope && scope.state !== "running") return resolve();
     let done;
-    const timer = setTimeout(() => done(), Math.max(0, ms));
+    const timer = setTimeout(() => done(), Math.min(Math.max(0, ms), MAX_TIMER));
     done = () => {
       clearTimeout(timer);
       if (scope) scope.waiters.delete(done);
@@ -695,6 +716,7 @@ function withCallerFrames(e, site) {
 }
 
 const freedError = (name) => new MyLibraryError(`${name}: this MyLibraryClient was freed (free() or \`using\`); create a new client`, { code: "INVALID_ARGUMENT", argument: "this" });
+const unboundError = (name) => new MyLibraryError(`${name}: called without its client (bind it, or call it as client.${name}(...))`, { code: "INVALID_ARGUMENT", argument: "this" });
 
 /** An async iterator that rejects at once. */
 async function* rejecting(e) {
@@ -704,55 +726,70 @@ async function* rejecting(e) {
 /** The item iterators: each walks the pages of a list method. */
 const ITEMS = { files: "listFiles", folders: "listFolders", trash: "listTrash" };
 
+function define(proto, name, value) {
+  Object.defineProperty(proto, name, { configurable: true, writable: true, value });
+}
+
 /**
- * The public class: the generated one, with every call's errors carrying the caller's frames,
- * and calls after `free()` rejecting with a MyLibraryError instead of throwing.
+ * The public class: the generated one, with every call's errors carrying the caller's frames;
+ * calls on a freed client or without their client rejecting with a MyLibraryError instead of
+ * throwing; `free()` (and `Symbol.dispose`) safe to call twice; and the item iterators, made
+ * of `pages()`.
  */
 export function wrapClient(Generated) {
   class MyLibraryClient extends Generated {}
+  const proto = MyLibraryClient.prototype;
+  const usable = (self, name) => {
+    if (!(self instanceof Generated)) return unboundError(name);
+    if (self.__wbg_ptr === 0) return freedError(name);
+    return undefined;
+  };
   for (const name of Object.getOwnPropertyNames(Generated.prototype)) {
     const method = Generated.prototype[name];
-    if (name === "constructor" || name === "free" || typeof method !== "function") continue;
+    if (name === "constructor" || name === "free" || name.startsWith("__") || typeof method !== "function") continue;
     const iterates = name === "pages";
-    Object.defineProperty(MyLibraryClient.prototype, name, {
-      configurable: true,
-      writable: true,
-      value: {
-        [name](...args) {
-          if (this.__wbg_ptr === 0) {
-            const e = withCallerFrames(freedError(name), callSite());
-            if (iterates) return rejecting(e);
-            if (name === "setAccessToken") throw e;
-            return Promise.reject(e);
-          }
-          const site = callSite();
-          let out;
-          try {
-            out = method.apply(this, args);
-          } catch (e) {
-            throw withCallerFrames(e, site);
-          }
-          if (iterates) {
-            const next = out.next.bind(out);
-            out.next = (...a) => {
-              const at = callSite();
-              return next(...a).catch((e) => { throw withCallerFrames(e, at); });
-            };
-            return out;
-          }
-          if (out instanceof Promise) return out.catch((e) => { throw withCallerFrames(e, site); });
+    define(proto, name, {
+      [name](...args) {
+        const refused = usable(this, name);
+        if (refused) {
+          const e = withCallerFrames(refused, callSite());
+          if (iterates) return rejecting(e);
+          if (name === "setAccessToken") throw e;
+          return Promise.reject(e);
+        }
+        const site = callSite();
+        let out;
+        try {
+          out = method.apply(this, args);
+        } catch (e) {
+          throw withCallerFrames(e, site);
+        }
+        if (iterates) {
+          const next = out.next.bind(out);
+          out.next = (...a) => {
+            const at = callSite();
+            return next(...a).catch((e) => { throw withCallerFrames(e, at); });
+          };
           return out;
-        },
-      }[name],
-    });
+        }
+        if (out instanceof Promise) return out.catch((e) => { throw withCallerFrames(e, site); });
+        return out;
+      },
+    }[name]);
   }
   for (const [name, list] of Object.entries(ITEMS)) {
-    Object.defineProperty(MyLibraryClient.prototype, name, {
-      configurable: true,
-      writable: true,
-      value: { [name](params, options) { return itemsOf(this.pages(list, params, options)); } }[name],
-    });
+    define(proto, name, {
+      [name](params, options) {
+        const refused = usable(this, name);
+        if (refused) return rejecting(withCallerFrames(refused, callSite()));
+        return itemsOf(this.pages(list, params, options));
+      },
+    }[name]);
   }
+  define(proto, "free", function free() {
+    if (this instanceof Generated && this.__wbg_ptr !== 0) Generated.prototype.free.call(this);
+  });
+  if (Symbol.dispose) define(proto, Symbol.dispose, function dispose() { this.free(); });
   Object.defineProperty(MyLibraryClient, "name", { value: "MyLibraryClient" });
   return MyLibraryClient;
 }

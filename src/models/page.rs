@@ -10,9 +10,9 @@ use tsify::Tsify;
 pub struct FilePage {
     /// The files of this page.
     pub results: Vec<LibraryFile>,
-    /// Where the next page starts (pass it back as `next`); absent on the last page. In
-    /// JavaScript it is a cursor that carries its listing (`folders/-1/files?next=...`); the
-    /// Rust decoder reads the API's bare token, and `Page` pairs it with its listing.
+    /// Where the next page starts: pass it back as `next` to continue this listing (a cursor
+    /// such as `files?next=...`, which carries its listing and options); absent on the last
+    /// page.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub next: Option<String>,
@@ -24,9 +24,9 @@ pub struct FilePage {
 pub struct FolderPage {
     /// The folders of this page.
     pub results: Vec<Folder>,
-    /// Where the next page starts (pass it back as `next`); absent on the last page. In
-    /// JavaScript it is a cursor that carries its listing (`folders/-1/files?next=...`); the
-    /// Rust decoder reads the API's bare token, and `Page` pairs it with its listing.
+    /// Where the next page starts: pass it back as `next` to continue this listing (a cursor
+    /// such as `files?next=...`, which carries its listing and options); absent on the last
+    /// page.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub next: Option<String>,

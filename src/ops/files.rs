@@ -28,6 +28,12 @@ operation! {
         opt next: Cursor = param "next": "string" => query "next";
     }
     rules(op) {
+        super::alone(op.next.is_some(), &[
+            ("limit", op.limit.is_some()),
+            ("sort_by", op.sort_by.is_some()),
+            ("source", op.source.is_some()),
+            ("kind", op.kind.is_some()),
+        ])?;
         match (&op.next, &op.folder) {
             (Some(c), _) if !matches!(c.listing(), Listing::Files | Listing::FolderFiles(_)) => Err((
                 "next",

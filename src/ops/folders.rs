@@ -1,7 +1,7 @@
 //! Folders: list, get, create, update, delete.
 
 use super::params::{FolderName, Id, Limit};
-use super::trash::continues;
+use super::{alone, continues};
 use crate::cursor::{Cursor, Listing};
 use crate::models::{Folder, FolderPage, FolderSortBy};
 use crate::ops::operation;
@@ -21,7 +21,10 @@ operation! {
         /// The `next` of a previous page of folders; it carries the other options.
         opt next: Cursor = param "next": "string" => query "next";
     }
-    rules(op) { continues(op.next.as_ref(), &Listing::Folders) }
+    rules(op) {
+        continues(op.next.as_ref(), &Listing::Folders)?;
+        alone(op.next.is_some(), &[("limit", op.limit.is_some()), ("sort_by", op.sort_by.is_some())])
+    }
     listing(_op) { Listing::Folders }
     path(_op, _ids) { vec![Seg::Lit("folders")] }
 }

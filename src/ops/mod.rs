@@ -18,7 +18,7 @@ pub mod uploads;
 #[cfg(test)]
 mod plans;
 
-use crate::cursor::Listing;
+use crate::cursor::{Cursor, Listing};
 use crate::error::{Error, RequestInfo};
 use crate::redact::REDACTED;
 use crate::url::{self, Seg};
@@ -118,7 +118,7 @@ impl HttpCall {
     /// The call as an error reports it: the `api_key` parameter's value replaced by
     /// `[REDACTED]` (the URL builder puts it last).
     pub fn info(&self) -> RequestInfo {
-        let url = match self.url.rfind("api_key=") {
+        let url = match self.url.find("api_key=") {
             Some(at) => format!("{}api_key={REDACTED}", &self.url[..at]),
             None => self.url.clone(),
         };
@@ -229,10 +229,6 @@ pub fn plan(
     let listing = op.listing();
     let mut query = Vec::new();
     op.query(&mut query);
-    if query.iter().any(|(k, _)| *k == "next") {
-        // A cursor carries the listing's options; the API requires it alone.
-        query.retain(|(k, _)| *k == "next");
-    }
     let one = |ids: &[&str]| HttpCall {
         method,
         url: url::build(&t.base, &op.path(ids), &query, t.api_key.as_deref()),
@@ -249,6 +245,33 @@ pub fn plan(
         }
     };
     Ok(Plan { calls, kind, join })
+}
+
+/// A cursor must continue the listing an operation lists.
+pub(crate) fn continues(next: Option<&Cursor>, listing: &Listing) -> Result<(), Refusal> {
+    match next {
+        Some(c) if c.listing() != listing => Err((
+            "next",
+            format!(
+                "continues the listing \"{}\", not \"{}\"; pass it to the method that listed it",
+                c.listing().path(),
+                listing.path()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A cursor carries its listing's options, and the API takes it alone: with `next`, none of
+/// `options` (field, given) may be given.
+pub(crate) fn alone(next: bool, options: &[(&'static str, bool)]) -> Result<(), Refusal> {
+    match options.iter().find(|(_, given)| next && *given) {
+        Some(&(field, _)) => Err((
+            field,
+            "cannot be given with `next`: the cursor carries its listing's options; pass `next` alone".into(),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Ids per request for lists of ids (delete, upload status, move).
@@ -436,7 +459,9 @@ macro_rules! operation {
 
         #[cfg(feature = "js")]
         impl $crate::js::options::ReadParams for $name {
-            const KEYS: &'static [&'static str] = &[$( $crate::ops::first!($($fjs,)? ""), )*];
+            fn keys(&self) -> &'static [&'static str] {
+                &[$( $crate::ops::first!($($fjs,)? ""), )*]
+            }
             #[allow(unused_variables)]
             fn read_params(&mut self, a: &$crate::js::options::Args) -> Result<(), $crate::error::Error> {
                 $( $crate::ops::read_field!($loc $req self.$f, a $(, $fjs)?); )*
@@ -644,7 +669,9 @@ pub(crate) use ids_field;
 macro_rules! subject_field {
     (arg $req:ident $v:expr, $s:ident) => {
         if $s.is_none() {
-            $s = $crate::ops::slot!($req $v).map(|v| $crate::ops::params::Param::wire(v).into_owned());
+            $s = $crate::ops::slot!($req $v)
+                .map(|v| $crate::ops::params::Param::wire(v).into_owned())
+                .filter(|s| !s.is_empty());
         }
     };
     ($other:ident $req:ident $v:expr, $s:ident) => {};
@@ -690,7 +717,7 @@ macro_rules! ts_nullable {
         ""
     };
     (opt) => {
-        " | null"
+        " | null | undefined"
     };
 }
 #[allow(unused_imports)]

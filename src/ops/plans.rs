@@ -45,7 +45,6 @@ fn lists_send_their_filters_or_the_cursor_alone() {
         "http://h/v2/library/files?api_key=k"
     );
     let with_cursor = ListFiles {
-        limit: Some(Limit(5)),
         next: Some("folders/-4/files?next=b2Zm%2B%2F%3D".parse().unwrap()),
         ..ListFiles::default()
     };
@@ -81,6 +80,26 @@ fn lists_send_their_filters_or_the_cursor_alone() {
         "http://h/v2/library/folders/trash/files?sort_by=NAME&type=DOCUMENTS&api_key=k"
     );
     assert_eq!(plan(EmptyTrash::default()).calls[0].method, Method::Delete);
+}
+
+#[test]
+fn a_cursor_is_sent_alone() {
+    let next: Cursor = "files?next=a".parse().unwrap();
+    let with_limit = ListFiles {
+        limit: Some(Limit(5)),
+        next: Some(next.clone()),
+        ..ListFiles::default()
+    };
+    assert_eq!(
+        refused(with_limit, Face::Js),
+        (ErrorCode::InvalidArgument, Some("params.limit".into()))
+    );
+    let with_sort = ListTrash {
+        sort_by: Some(FileSortBy::Name),
+        next: Some("folders/trash/files?next=a".parse().unwrap()),
+        ..ListTrash::default()
+    };
+    assert_eq!(refused(with_sort, Face::Rust).1.as_deref(), Some("sort_by"));
 }
 
 #[test]

@@ -2,9 +2,9 @@
 
 use crate::cursor::{Cursor, Listing};
 use crate::models::{FilePage, FileSortBy, TypeFilter};
-use crate::ops::Refusal;
 use crate::ops::operation;
 use crate::ops::params::Limit;
+use crate::ops::{alone, continues};
 use crate::url::Seg;
 
 const TRASH: [Seg<'static>; 3] = [Seg::Lit("folders"), Seg::Lit("trash"), Seg::Lit("files")];
@@ -25,7 +25,10 @@ operation! {
         /// The `next` of a previous page of the trash; it carries the other options.
         opt next: Cursor = param "next": "string" => query "next";
     }
-    rules(op) { continues(op.next.as_ref(), &Listing::Trash) }
+    rules(op) {
+        continues(op.next.as_ref(), &Listing::Trash)?;
+        alone(op.next.is_some(), &[("limit", op.limit.is_some()), ("sort_by", op.sort_by.is_some()), ("kind", op.kind.is_some())])
+    }
     listing(_op) { Listing::Trash }
     path(_op, _ids) { TRASH.to_vec() }
 }
@@ -37,19 +40,4 @@ operation! {
     rust Trash::empty();
     fields {}
     path(_op, _ids) { TRASH.to_vec() }
-}
-
-/// A cursor must continue the listing an operation lists.
-pub(crate) fn continues(next: Option<&Cursor>, listing: &Listing) -> Result<(), Refusal> {
-    match next {
-        Some(c) if c.listing() != listing => Err((
-            "next",
-            format!(
-                "continues the listing \"{}\", not \"{}\"; pass it to the method that listed it",
-                c.listing().path(),
-                listing.path()
-            ),
-        )),
-        _ => Ok(()),
-    }
 }

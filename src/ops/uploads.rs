@@ -69,13 +69,13 @@ operation! {
 impl UploadFile {
     /// Completes the form before planning: the type (from the name, then from `mime`), the
     /// folder (`"0"`), the description (empty) and the source (`MyComputer`); then checks the
-    /// size against `max_bytes`.
+    /// size against the limit `(bytes, where it comes from)`.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn complete(
         &mut self,
         mime: Option<&str>,
         size: u64,
-        max_bytes: u64,
+        (max_bytes, limit): (u64, &str),
     ) -> Result<(), Refusal> {
         if self.file_type.is_none() {
             self.file_type = Some(infer_type(&self.file_name, mime)?);
@@ -89,7 +89,7 @@ impl UploadFile {
         if size > max_bytes {
             return Err((
                 "data",
-                format!("is {size} bytes; the account allows uploads of at most {max_bytes}"),
+                format!("is {size} bytes; uploads may be at most {max_bytes} ({limit})"),
             ));
         }
         Ok(())
@@ -193,31 +193,41 @@ mod tests {
     #[test]
     fn types_are_inferred_and_checked() {
         let mut u = upload("a.PNG");
-        u.complete(None, 3, 100).unwrap();
+        u.complete(None, 3, (100, "test")).unwrap();
         assert_eq!(u.file_type, Some(FileType::Png));
         let mut u = upload("camera-upload");
-        u.complete(Some("image/jpeg"), 3, 100).unwrap();
+        u.complete(Some("image/jpeg"), 3, (100, "test")).unwrap();
         assert_eq!(u.file_type, Some(FileType::Jpg));
-        let (field, what) = upload("x.webp").complete(None, 3, 100).unwrap_err();
+        let (field, what) = upload("x.webp")
+            .complete(None, 3, (100, "test"))
+            .unwrap_err();
         assert_eq!(field, "file_name");
         assert!(
             what.starts_with("is a .webp file, which MyLibrary does not take"),
             "{what}"
         );
         assert!(!what.contains("pass"), "no advice that cannot work: {what}");
-        let (field, what) = upload("noext").complete(None, 3, 100).unwrap_err();
+        let (field, what) = upload("noext")
+            .complete(None, 3, (100, "test"))
+            .unwrap_err();
         assert_eq!(field, "file_type");
         assert!(what.contains("pass one of JPEG"), "{what}");
         assert_eq!(
-            upload("a.png").complete(None, 101, 100).unwrap_err().0,
+            upload("a.png")
+                .complete(None, 101, (100, "test"))
+                .unwrap_err()
+                .0,
             "data"
         );
         assert_eq!(
-            upload("a.png").complete(None, 0, 100).unwrap_err().0,
+            upload("a.png")
+                .complete(None, 0, (100, "test"))
+                .unwrap_err()
+                .0,
             "data"
         );
         let mut u = upload("a.gif");
-        u.complete(None, 3, 100).unwrap();
+        u.complete(None, 3, (100, "test")).unwrap();
         let mut form = Vec::new();
         u.form(&mut form);
         assert_eq!(

@@ -7,7 +7,9 @@
 //!   service binding); the JavaScript runtime reads each answer in one call.
 
 use crate::ops::HttpCall;
-use std::future::Future;
+use std::future::{Future, poll_fn};
+use std::pin::pin;
+use std::task::Poll;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
@@ -113,6 +115,8 @@ pub trait Transport {
         upload: &Self::Upload,
         scope: &Self::Scope,
     ) -> impl Future<Output = Self::Answer>;
+    /// Resolves once the scope stops (never, if the call ends first).
+    fn until_stopped(&self, scope: &Self::Scope) -> impl Future<Output = ()>;
     /// Waits `ms`, or less if the scope stops.
     fn sleep(&self, ms: f64, scope: &Self::Scope) -> impl Future<Output = ()>;
     /// A monotonic clock in milliseconds.
@@ -121,4 +125,30 @@ pub trait Transport {
     fn wall_clock(&self) -> f64;
     /// A random number in 0..1 (backoff jitter).
     fn random(&self) -> f64;
+}
+
+/// One of two outcomes.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) enum Either<A, B> {
+    /// The first future finished first.
+    Left(A),
+    /// The second future finished first.
+    Right(B),
+}
+
+/// Whichever of two futures finishes first (the other is dropped).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) async fn race<A: Future, B: Future>(a: A, b: B) -> Either<A::Output, B::Output> {
+    let mut a = pin!(a);
+    let mut b = pin!(b);
+    poll_fn(|cx| {
+        if let Poll::Ready(x) = a.as_mut().poll(cx) {
+            return Poll::Ready(Either::Left(x));
+        }
+        if let Poll::Ready(y) = b.as_mut().poll(cx) {
+            return Poll::Ready(Either::Right(y));
+        }
+        Poll::Pending
+    })
+    .await
 }

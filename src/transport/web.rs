@@ -10,14 +10,11 @@
 //! the request against its own stop, since Node's fetch may lose a request's link to its signal
 //! after a garbage collection (nodejs/node#55428).
 
-use super::{Answer, Outcome, ReadAs, Scope, Stop, Transport};
+use super::{Answer, Either, Outcome, ReadAs, Scope, Stop, Transport, race};
 use crate::error::{ApiErrorItem, Error};
 use crate::ops::{HttpCall, Method};
 use gloo_net::http::RequestBuilder;
 use js_sys::{Function, Promise};
-use std::future::{Future, poll_fn};
-use std::pin::pin;
-use std::task::Poll;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -379,6 +376,10 @@ impl Transport for Fetch {
         self.exchange(request, "nothing", None, &scope.0).await
     }
 
+    async fn until_stopped(&self, scope: &WebScope) {
+        let _ = JsFuture::from(scope.0.stopped()).await;
+    }
+
     async fn sleep(&self, ms: f64, scope: &WebScope) {
         let _ = JsFuture::from(sleep_promise(ms, &scope.0)).await;
     }
@@ -394,25 +395,4 @@ impl Transport for Fetch {
     fn random(&self) -> f64 {
         js_random()
     }
-}
-
-enum Either<A, B> {
-    Left(A),
-    Right(B),
-}
-
-/// Whichever of two futures finishes first.
-async fn race<A: Future, B: Future>(a: A, b: B) -> Either<A::Output, B::Output> {
-    let mut a = pin!(a);
-    let mut b = pin!(b);
-    poll_fn(|cx| {
-        if let Poll::Ready(x) = a.as_mut().poll(cx) {
-            return Poll::Ready(Either::Left(x));
-        }
-        if let Poll::Ready(y) = b.as_mut().poll(cx) {
-            return Poll::Ready(Either::Right(y));
-        }
-        Poll::Pending
-    })
-    .await
 }

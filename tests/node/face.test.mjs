@@ -231,3 +231,108 @@ test("getAccessToken: a 401 asks for a new token once, then the request is sent 
   assert.equal(e.status, 401);
   assert.equal(e.cause?.message, "the refresh failed");
 });
+
+test("a token that cannot travel in a header is refused, wherever it comes from", async () => {
+  for (const bad of ["a€b", "line\nbreak", "with space", "nul\0x"]) {
+    assert.throws(() => new MyLibraryClient({ ...options, accessToken: bad }), (e) => e instanceof MyLibraryError && e.argument === "options.accessToken");
+    const client = new MyLibraryClient(options);
+    assert.throws(() => client.setAccessToken(bad), (e) => e instanceof MyLibraryError && e.argument === "token");
+    await client.getInfo(); // still usable
+  }
+  await clearLog();
+  const sourced = new MyLibraryClient({ ...options, accessToken: undefined, getAccessToken: async () => "truncated…" });
+  const e = await rejection(sourced.getInfo());
+  assert.equal(e.code, "TOKEN");
+  assert.equal(e.request, undefined, "nothing was sent");
+  assert.match(e.message, /getAccessToken resolved with a token that must be visible ASCII/);
+  const failing = new MyLibraryClient({ ...options, accessToken: undefined, getAccessToken: async () => { throw new Error("vault down"); } });
+  const f = await rejection(failing.getInfo());
+  assert.deepEqual([f.code, f.cause?.message, f.request], ["TOKEN", "vault down", undefined]);
+  assert.deepEqual(await sent(), []);
+});
+
+test("the call's budget and signal hold while getAccessToken works", async () => {
+  const slow = new MyLibraryClient({ ...options, accessToken: undefined, getAccessToken: () => new Promise((r) => setTimeout(() => r(TOKEN), 3000)) });
+  let started = Date.now();
+  const t = await rejection(slow.getInfo({ timeoutMs: 300 }));
+  assert.equal(t.code, "TIMEOUT");
+  assert.ok(Date.now() - started < 2000, `stopped after ${Date.now() - started} ms`);
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(new Error("left")), 200);
+  started = Date.now();
+  const a = await rejection(slow.getInfo({ signal: ac.signal }));
+  assert.deepEqual([a.code, a.cause?.message], ["ABORTED", "left"]);
+  assert.ok(Date.now() - started < 2000);
+});
+
+test("free() twice and dispose after free() do nothing; methods without their client reject", async () => {
+  const client = new MyLibraryClient(options);
+  client.free();
+  client.free();
+  client[Symbol.dispose]();
+  const { getInfo } = new MyLibraryClient(options);
+  const e = await rejection(getInfo());
+  assert.deepEqual([e.code, e.argument], ["INVALID_ARGUMENT", "this"]);
+  assert.match(e.message, /^getInfo: called without its client/);
+  const freed = new MyLibraryClient(options);
+  freed.free();
+  const it = await rejection(freed.files().next());
+  assert.match(it.message, /^files: this MyLibraryClient was freed/);
+});
+
+test("the rest of what a new user met", async () => {
+  const client = new MyLibraryClient(options);
+  // a budget longer than a timer counts is no budget, not an instant timeout
+  assert.equal((await client.getInfo({ timeoutMs: 1e12 })).usage_summary.file_count, 22);
+  // `next` carries its listing's options: others beside it are refused, not ignored
+  const first = await client.listFiles({ limit: 5 });
+  const n = await rejection(client.listFiles({ next: first.next, limit: 10 }));
+  assert.deepEqual([n.argument, n.message.includes("pass `next` alone")], ["params.limit", true]);
+  assert.equal((await client.listFiles({ next: first.next })).results.length, 5);
+  let walked = 0;
+  for await (const _ of client.files({ limit: 5, sortBy: "NAME" })) walked++;
+  assert.equal(walked, 22);
+  // an argument error does not invent an id
+  const bad = await rejection(client.getFile(42));
+  assert.match(bad.message, /^getFile: fileId must be a string, not 42/);
+  // units and sources in messages
+  assert.throws(() => new MyLibraryClient({ ...options, maxUploadBytes: -1 }), /must be a positive integer number of bytes/);
+  const small = new MyLibraryClient({ ...options, maxUploadBytes: 10 });
+  const big = await rejection(small.uploadFile({ data: new Uint8Array(11), fileName: "a.png" }));
+  assert.match(big.message, /upload\.data is 11 bytes; uploads may be at most 10 \(the client's maxUploadBytes\)/);
+  // options must be plain objects; signals must be signals
+  assert.equal((await rejection(client.getInfo(new Date()))).argument, "options");
+  assert.equal((await rejection(client.getInfo({ signal: {} }))).argument, "options.signal");
+  // abort(null): the reason is still the cause
+  const ac = new AbortController();
+  ac.abort(null);
+  const aborted = await rejection(client.getInfo({ signal: ac.signal }));
+  assert.equal(aborted.cause, null);
+  assert.equal(aborted.request, undefined, "nothing was sent");
+  // 429 is a rate limit: retried, then RATE_LIMITED
+  await fault({ status: 429, body: "[]", count: 10 });
+  const limited = await rejection(new MyLibraryClient({ ...options, retries: 1 }).getInfo());
+  assert.deepEqual([limited.code, limited.status], ["RATE_LIMITED", 429]);
+  await fetch(`${base}/_emulator/faults`, { method: "DELETE" });
+  // a credential deep in a runtime error's cause chain never shows
+  const leaky = new MyLibraryClient({ ...options, fetch: () => { throw new TypeError("fetch failed", { cause: new Error(`socket for ${TOKEN}`, { cause: new Error(`key ${KEY}`) }) }); } });
+  const net = await rejection(leaky.getInfo());
+  const { inspect } = await import("node:util");
+  const shown = inspect(net, { depth: 10 });
+  assert.ok(!shown.includes(TOKEN) && !shown.includes(KEY), shown);
+  assert.match(net.cause.cause.message, /socket for \[REDACTED\]/);
+});
+
+test("an upload with an expired token is refreshed and sent again", async () => {
+  let asked = 0;
+  const client = new MyLibraryClient({ ...options, accessToken: "stale-token-0000", getAccessToken: async () => { asked++; return TOKEN; } });
+  const png = Uint8Array.from(Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAAJJRU5ErkJggg==", "base64"));
+  await clearLog();
+  const { fileId } = await client.uploadFile({ data: png, fileName: "again.png" });
+  assert.ok(fileId);
+  assert.equal(asked, 1);
+  const statuses = (await control("log", undefined, "GET")).filter((e) => e.path.startsWith("/v2/")).map((e) => e.status);
+  assert.equal(statuses.length, 2);
+  assert.equal(statuses[0], 401, "the emulator reads an upload before refusing it, as a server does");
+  assert.ok(statuses[1] >= 200 && statuses[1] < 300, statuses.join());
+});

@@ -4,6 +4,7 @@ import {
   MyLibraryClient, MyLibraryError,
   type Folder, type LibraryFile, type FilePage, type FolderPage, type LibraryInfo, type UploadStatus, type MoveResult,
   type ErrorCode, type FileSortBy, type FileStatus, type ActiveUploadStatus, type MyLibraryErrorOptions,
+  type PagedMethod,
 } from "ctct-mylibrary";
 
 async function everything(signal: AbortSignal): Promise<void> {
@@ -44,6 +45,13 @@ async function everything(signal: AbortSignal): Promise<void> {
     void items, cursor;
   }
   for await (const p of client.pages("listFolders")) void (p.results satisfies Folder[]);
+  const method: PagedMethod = Math.random() > 0.5 ? "listFiles" : "listTrash";
+  for await (const p of client.pages(method, { limit: 10 })) void p.results.length;
+  // null, and undefined under exactOptionalPropertyTypes, mean "not given" in every options object
+  const maybe: string | undefined = undefined;
+  await client.getInfo({ signal: null, timeoutMs: undefined });
+  await client.listFiles({ folderId: maybe, limit: null });
+  await client.updateFile("1", { name: "n.png", description: null }, { includePayload: null });
   const file: LibraryFile = await client.getFile(page.results[0]!.id);
   const status: FileStatus | (string & {}) = file.status;
   if (status === "Active") { /* narrows on the known values */ }

@@ -16,6 +16,9 @@ use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request};
 use serde::Serialize;
+
+/// A refused request's body is read up to this size before the answer.
+const DRAIN_CAP: usize = 64 << 20;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -127,15 +130,20 @@ impl App {
         query: &str,
     ) -> Resp {
         let params = query_pairs(query);
-        if let Err(e) = self.authenticate(&req, &params) {
-            return error(&e);
-        }
-        if !accepts_json(&req) {
-            return error(&ApiError::new(
+        let refused = match self.authenticate(&req, &params) {
+            Err(e) => Some(e),
+            Ok(()) if !accepts_json(&req) => Some(ApiError::new(
                 406,
                 "http.status.not_acceptable",
                 "Unsupported accept header value, must be application/json",
-            ));
+            )),
+            Ok(()) => None,
+        };
+        if let Some(e) = refused {
+            // Read the body first, as a server does: answering an upload before reading it
+            // breaks the client's connection (EPIPE) instead of giving it the 401.
+            let _ = read_body(req, DRAIN_CAP).await;
+            return error(&e);
         }
         match self.route(req, path, &params).await {
             Ok(r) => r,
