@@ -5,8 +5,8 @@
 use crate::config::Settings;
 use crate::error::{Error, ErrorCode};
 use crate::models::FileStatus;
-use crate::ops::uploads::{DEFAULT_MAX_UPLOAD_BYTES, WaitStep, wait_step};
-use crate::ops::{HttpCall, Method, Target};
+use crate::ops::uploads::{DEFAULT_MAX_UPLOAD_BYTES, UploadFile, WaitStep, new_file_id, wait_step};
+use crate::ops::{Face, HttpCall, Method, Operation, Target, Wire};
 use crate::policy::{RateLimiter, RetryPolicy, retry_after_ms};
 use crate::redact::Redactor;
 use crate::transport::{Answer, Either, Outcome, ReadAs, Scope, Stop, Transport, race};
@@ -151,6 +151,33 @@ impl<T: Transport> Core<T> {
 
     /// Sends until an answer, a refusal or the end of the retries; an error says whether a
     /// request was sent (an error with nothing sent has no request to show).
+    /// Completes and checks an upload, sends it once, and reads the new file's id.
+    pub async fn upload_file(
+        &self,
+        mut op: UploadFile,
+        (mime, size): (Option<&str>, u64),
+        upload: &T::Upload,
+        face: Face,
+        ctx: &Ctx<T::Signal>,
+    ) -> Result<String, Error> {
+        op.complete(mime, size, self.max_upload())
+            .map_err(|(field, what)| Error::bad_argument(&op.blame(face, field), what))?;
+        let plan = op.plan(&self.target, face)?;
+        let call = plan
+            .calls
+            .first()
+            .ok_or_else(|| Error::decode(0, "no upload request"))?;
+        let mut fields = Vec::new();
+        op.form(&mut fields);
+        let reply = self.upload(call, &fields, upload, ctx).await?;
+        new_file_id(reply.id().as_deref(), reply.location().as_deref()).ok_or_else(|| {
+            Error::decode(
+                reply.status(),
+                "the upload answer has neither an Id nor a Location header",
+            )
+        })
+    }
+
     async fn attempts<F, S>(
         &self,
         method: Method,

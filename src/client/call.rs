@@ -9,8 +9,8 @@ use crate::models::{
 };
 use crate::ops::files::{GetFile, UpdateFile};
 use crate::ops::folders::{GetFolder, UpdateFolder};
-use crate::ops::uploads::{UploadFile, new_file_id};
-use crate::ops::{Face, HttpCall, Kind, Operation, Plan, Wire};
+use crate::ops::uploads::UploadFile;
+use crate::ops::{Face, HttpCall, Kind, Operation, Plan};
 use crate::transport::web::{Reply, WebUpload};
 use crate::transport::{Answer, ReadAs};
 use serde::de::DeserializeOwned;
@@ -350,41 +350,21 @@ impl Run for UploadFile {
     type Output = String;
     /// Sends the upload once; resolves with the new file's id.
     async fn run(call: Call<'_, Self>) -> Result<String, Error> {
-        {
-            let client = call.client;
-            let ctx = call.ctx();
-            let mut op = call.params;
-            let out = async {
-                let core = &client.core;
-                op.complete(None, op.data.bytes.len() as u64, core.max_upload())
-                    .map_err(|(field, what)| Error::bad_argument(field, what))?;
-                let plan = op.plan(&core.target, Face::Rust)?;
-                let call = plan
-                    .calls
-                    .first()
-                    .ok_or_else(|| Error::decode(0, "no upload request"))?;
-                let mut fields = Vec::new();
-                op.form(&mut fields);
-                let bytes = js_sys::Uint8Array::from(op.data.bytes.as_slice());
-                let upload = WebUpload {
-                    blob: crate::transport::web::to_blob(&bytes),
-                    file_name: op.file_name.0.clone(),
-                    on_progress: JsValue::UNDEFINED,
-                };
-                let reply = core.upload(call, &fields, &upload, &ctx).await?;
-                new_file_id(
-                    Answer::id(&reply).as_deref(),
-                    Answer::location(&reply).as_deref(),
-                )
-                .ok_or_else(|| {
-                    Error::decode(
-                        Answer::status(&reply),
-                        "the upload answer has neither an Id nor a Location header",
-                    )
-                })
-            }
-            .await;
-            out.map_err(|e| client.core.finish(e, UploadFile::RUST_NAME, None))
-        }
+        let client = call.client;
+        let ctx = call.ctx();
+        let op = call.params;
+        let size = op.data.bytes.len() as u64;
+        let upload = WebUpload {
+            blob: crate::transport::web::to_blob(&js_sys::Uint8Array::from(
+                op.data.bytes.as_slice(),
+            )),
+            file_name: op.file_name.0.clone(),
+            on_progress: JsValue::UNDEFINED,
+        };
+        client
+            .core
+            .upload_file(op, (None, size), &upload, Face::Rust, &ctx)
+            .await
+            .map_err(|e| client.core.finish(e, UploadFile::RUST_NAME, None))
     }
 }

@@ -10,11 +10,11 @@ use crate::exec::{Core, Ctx};
 use crate::models::FileStatus;
 use crate::ops::files::{GetFile, UpdateFile};
 use crate::ops::folders::{GetFolder, UpdateFolder};
-use crate::ops::uploads::{GetUploadStatus, UploadFile, new_file_id};
+use crate::ops::uploads::{GetUploadStatus, UploadFile};
 use crate::ops::{Face, Kind, Method, Operation, Plan, Wire};
 use crate::redact::Redactor;
+use crate::transport::ReadAs;
 use crate::transport::web::{Fetch, WebUpload, blob_size, blob_type, progress, to_blob};
-use crate::transport::{Answer, ReadAs};
 use js_sys::Promise;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -308,37 +308,23 @@ fn update_plan<O: Operation>(op: &O, payload: bool, core: &Core<Fetch>) -> Resul
 /// Sends an upload and resolves with `{ fileId }`.
 async fn upload(
     core: &Core<Fetch>,
-    mut op: UploadFile,
+    op: UploadFile,
     on_progress: JsValue,
     ctx: &Ctx<JsValue>,
 ) -> Result<JsValue, Error> {
-    let data = op.data.js.clone().unwrap_or(JsValue::UNDEFINED);
-    let blob = to_blob(&data);
+    let blob = to_blob(&op.data.js.clone().unwrap_or(JsValue::UNDEFINED));
     let size = blob_size(&blob);
     let mime = blob_type(&blob);
-    op.complete(Some(mime.as_str()), size as u64, core.max_upload())
-        .map_err(|(field, what)| Error::bad_argument(&op.blame(Face::Js, field), what))?;
-    let plan = op.plan(&core.target, Face::Js)?;
-    let call = plan
-        .calls
-        .first()
-        .ok_or_else(|| Error::decode(0, "no upload request"))?;
-    let mut fields = Vec::new();
-    op.form(&mut fields);
-    progress(&on_progress, 0.0, size);
     let upload = WebUpload {
         blob,
         file_name: op.file_name.0.clone(),
         on_progress: on_progress.clone(),
     };
-    let reply = core.upload(call, &fields, &upload, ctx).await?;
+    progress(&on_progress, 0.0, size);
+    let id = core
+        .upload_file(op, (Some(&mime), size as u64), &upload, Face::Js, ctx)
+        .await?;
     progress(&on_progress, size, size);
-    let id = new_file_id(reply.id().as_deref(), reply.location().as_deref()).ok_or_else(|| {
-        Error::decode(
-            reply.status(),
-            "the upload answer has neither an Id nor a Location header",
-        )
-    })?;
     let out = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&out, &JsValue::from_str("fileId"), &JsValue::from_str(&id));
     Ok(out.into())
