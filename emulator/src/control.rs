@@ -43,15 +43,22 @@ pub struct Fault {
     pub path: Option<String>,
     /// Only requests with this method.
     pub method: Option<String>,
+    /// Only requests whose token belongs to the account of this user name (default: every
+    /// account, and requests with no known token).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
 }
 
 impl Fault {
-    pub fn matches(&self, method: &str, path: &str) -> bool {
+    /// Whether the fault catches a request; `account` is the user name of the account the
+    /// request's token was issued for, if the token is known.
+    pub fn matches(&self, method: &str, path: &str, account: Option<&str>) -> bool {
         self.path.as_deref().is_none_or(|p| path.starts_with(p))
             && self
                 .method
                 .as_deref()
                 .is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && self.account.as_deref().is_none_or(|a| account == Some(a))
     }
 }
 
@@ -109,7 +116,8 @@ pub struct LogEntry {
     pub method: String,
     /// The path exactly as received (still percent-encoded).
     pub path: String,
-    /// The query as received, with `api_key` and `access_token` values replaced by `REDACTED`.
+    /// The query as received, with the values of `api_key`, `access_token`, `client_secret`
+    /// and `code` replaced by `REDACTED`.
     pub query: String,
     /// Header names, lower case, sorted.
     pub headers: Vec<String>,
@@ -117,13 +125,18 @@ pub struct LogEntry {
     pub status: u16,
 }
 
+/// Query parameters whose values the log never keeps.
+const SECRET_PARAMS: [&str; 4] = ["api_key", "access_token", "client_secret", "code"];
+
 /// The query string with credential values replaced.
 pub fn redact_query(query: &str) -> String {
     query
         .split('&')
         .map(|pair| match pair.split_once('=') {
             Some((k, _))
-                if k.eq_ignore_ascii_case("api_key") || k.eq_ignore_ascii_case("access_token") =>
+                if SECRET_PARAMS
+                    .iter()
+                    .any(|s| key_name(k).eq_ignore_ascii_case(s)) =>
             {
                 format!("{k}=REDACTED")
             }
@@ -131,4 +144,40 @@ pub fn redact_query(query: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("&")
+}
+
+/// A parameter name with its percent-escapes decoded (`client%5Fsecret` is `client_secret`).
+fn key_name(k: &str) -> String {
+    let b = k.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).copied().and_then(hex),
+                b.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `POST /_emulator/revoke`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeRequest {
+    pub access_token: String,
+}
+
+/// One entry of `GET /_emulator/accounts`.
+#[derive(Clone, Debug, Serialize)]
+pub struct AccountJson {
+    pub username: String,
 }

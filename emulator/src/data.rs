@@ -14,6 +14,9 @@ pub struct Dataset {
     pub files: usize,
     pub folders: usize,
     pub seed: u64,
+    /// Whether the library holds the documentation's seed examples (the first account's does;
+    /// the other accounts' libraries are generated only).
+    pub examples: bool,
 }
 
 impl Default for Dataset {
@@ -22,6 +25,7 @@ impl Default for Dataset {
             files: 300,
             folders: 18,
             seed: 1,
+            examples: true,
         }
     }
 }
@@ -181,6 +185,11 @@ const SEED_FILES: [SeedFile; 9] = [
         "2013-09-26T10:46:27.000-04:00",
     ),
 ];
+
+/// How many files and folders the seed examples are (the nine files, the document; the three
+/// folders).
+pub const EXAMPLE_FILES: usize = SEED_FILES.len() + 1;
+pub const EXAMPLE_FOLDERS: usize = 3;
 
 /// Id of the seed document that gives the seed folder `Documents` its `item_count` of 1.
 pub const SEED_DOCUMENT_ID: u64 = 10;
@@ -527,10 +536,13 @@ fn generate(lib: &mut Library, d: &Dataset) {
     }
 }
 
-/// Builds a library: the seeds, then `d.folders` folders and `d.files` files.
+/// Builds a library: the seeds (unless `d.examples` is off), then `d.folders` folders and
+/// `d.files` files.
 pub fn build(d: &Dataset, limits: Limits) -> Library {
     let mut lib = Library::empty(limits);
-    add_seeds(&mut lib);
+    if d.examples {
+        add_seeds(&mut lib);
+    }
     generate(&mut lib, d);
     lib.fit_space_limit();
     lib

@@ -1,8 +1,10 @@
 //! A faithful local emulator of the retired Constant Contact v2 MyLibrary API.
 //!
-//! It serves the whole contract of `shared/api/mylibrary-v2.md` under `/v2/library/...`,
-//! hosts the stored images under `/ih/`, can serve the demo (`--www`), and offers test
-//! control under `/_emulator/` (reset, scripted faults, settings, a request log).
+//! It serves the whole contract of `shared/api/mylibrary-v2.md` under `/v2/library/...` for
+//! several accounts, hosts the stored images under `/ih/` (and `/a/{username}/ih/`), plays the
+//! v2 OAuth 2.0 server under `/oauth2/` (`shared/api/oauth2-v2.md`), can serve the demo
+//! (`--www`), and offers test control under `/_emulator/` (reset, scripted faults, settings, a
+//! request log, accounts, revocation).
 
 pub mod control;
 pub mod data;
@@ -14,4 +16,4 @@ pub mod server;
 pub mod store;
 pub mod time;
 
-pub use server::{Config, Running, start};
+pub use server::{Config, RegisteredApp, Running, start};

@@ -22,6 +22,17 @@ USAGE: mylibrary-emulator [OPTIONS]
   --seed S               seed of the generated library (default 1)
   --www DIR              also serve DIR (the demo and the built package) from the same origin
   --public-origin URL    origin written into hosted URLs (default http://127.0.0.1:PORT)
+
+Accounts and sign-in (OAuth 2.0 under /oauth2/):
+  --accounts N           accounts demo_user, demo_user_2, ... (default 2); account 1 has the
+                         library above and --access-token, the others generated libraries
+  --client-secret S      the app's client secret (its client id is --api-key;
+                         default demo-client-secret)
+  --redirect-uri URI     a registered redirect URI (repeatable; default PUBLIC_ORIGIN/); a
+                         request's must equal one, optionally plus a query string
+  --token-ttl-s N        issued tokens expire after N seconds (default 315359999, as v2)
+  --revoke-on-reauthorize  a new token revokes the account's earlier tokens for the app
+  --app-name NAME        the app name on the consent page (default MyLibrary Demo)
   -h, --help             this text
 ";
 
@@ -33,6 +44,10 @@ fn parse_args() -> Result<Config, String> {
         if flag == "-h" || flag == "--help" {
             print!("{USAGE}");
             std::process::exit(0);
+        }
+        if flag == "--revoke-on-reauthorize" {
+            c.revoke_on_reauthorize = true;
+            continue;
         }
         let (name, inline) = match flag.split_once('=') {
             Some((n, v)) => (n.to_string(), Some(v.to_string())),
@@ -70,11 +85,37 @@ fn parse_args() -> Result<Config, String> {
             "--seed" => d.seed = num(value()?)?,
             "--www" => c.www = Some(PathBuf::from(value()?)),
             "--public-origin" => c.public_origin = Some(value()?.trim_end_matches('/').to_string()),
+            "--accounts" => {
+                c.accounts = num(value()?)?
+                    .try_into()
+                    .map_err(|_| "--accounts: out of range".to_string())?;
+                if !(1..=1000).contains(&c.accounts) {
+                    return Err("--accounts must be between 1 and 1000".into());
+                }
+            }
+            "--client-secret" => c.client_secret = value()?,
+            "--redirect-uri" => {
+                let uri = value()?;
+                if uri.contains('#') || !uri.contains(':') || uri.chars().any(char::is_whitespace) {
+                    return Err(format!(
+                        "--redirect-uri: not an absolute URI without a fragment: {uri}"
+                    ));
+                }
+                c.redirect_uris.push(uri);
+            }
+            "--token-ttl-s" => {
+                let n = num(value()?)?;
+                if n == 0 {
+                    return Err("--token-ttl-s must be at least 1".into());
+                }
+                c.token_ttl_s = Some(n);
+            }
+            "--app-name" => c.app_name = value()?,
             _ => return Err(format!("unknown option {flag}\n\n{USAGE}")),
         }
     }
-    if c.api_key.is_empty() || c.access_token.is_empty() {
-        return Err("--api-key and --access-token must not be empty".into());
+    if c.api_key.is_empty() || c.access_token.is_empty() || c.client_secret.is_empty() {
+        return Err("--api-key, --access-token and --client-secret must not be empty".into());
     }
     c.dataset = d;
     Ok(c)
@@ -94,6 +135,7 @@ async fn main() {
         config.access_token.clone(),
         config.www.clone(),
     );
+    let secret = config.client_secret.clone();
     let started = std::time::Instant::now();
     let running = match start(config).await {
         Ok(r) => r,
@@ -112,7 +154,16 @@ async fn main() {
     );
     let _ = writeln!(out, "  API:          {url}/v2/library/info?api_key={key}");
     let _ = writeln!(out, "  api key:      {key}");
-    let _ = writeln!(out, "  access token: {token}");
+    let _ = writeln!(out, "  access token: {token} (account demo_user)");
+    let _ = writeln!(
+        out,
+        "  accounts:     {}",
+        running.app.usernames().join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "  sign-in:      {url}/oauth2/oauth/siteowner/authorize (client secret {secret})"
+    );
     if www.is_some() {
         let _ = writeln!(out, "  demo:         {url}/");
     }

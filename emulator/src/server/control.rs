@@ -1,9 +1,9 @@
-//! The `/_emulator/...` control endpoints: health, reset, faults, runtime config and the
-//! request log. The types they read and return live in [`crate::control`].
+//! The `/_emulator/...` control endpoints: health, reset, faults, runtime config, the
+//! request log, the accounts and token revocation. The types they read and return live in [`crate::control`].
 
-use super::http::{Resp, error, json, preflight, read_body};
-use super::{App, lock};
-use crate::control::{Fault, ResetRequest, RuntimePatch};
+use super::http::{Resp, error, json, preflight, read_body, response};
+use super::{App, account_dataset, lock};
+use crate::control::{AccountJson, Fault, ResetRequest, RevokeRequest, RuntimePatch};
 use crate::data::{self, Dataset};
 use crate::model::ApiError;
 use crate::store::Limits;
@@ -40,6 +40,7 @@ impl App {
                     files: r.files.unwrap_or(d.files),
                     folders: r.folders.unwrap_or(d.folders),
                     seed: r.seed.unwrap_or(d.seed),
+                    ..d
                 };
                 let rt = self.config.runtime;
                 *lock(&self.runtime) = rt;
@@ -47,7 +48,12 @@ impl App {
                     max_upload_size_limit: rt.max_upload_size_limit,
                     ..Limits::default()
                 };
-                *lock(&self.library) = data::build(&dataset, limits);
+                for (i, account) in self.accounts.iter().enumerate() {
+                    *lock(&account.library) =
+                        data::build(&account_dataset(&dataset, i + 1), limits);
+                }
+                // Issued tokens stay valid; the fixed token is valid again if it was revoked.
+                lock(&self.grants).restore_fixed();
                 lock(&self.faults).clear();
                 lock(&self.log).clear();
                 lock(&self.rate).clear();
@@ -78,8 +84,29 @@ impl App {
                     .map_err(|e| ApiError::bad_request(e.to_string()))?;
                 let mut rt = lock(&self.runtime);
                 rt.apply(p);
-                lock(&self.library).limits.max_upload_size_limit = rt.max_upload_size_limit;
+                for account in &self.accounts {
+                    lock(&account.library).limits.max_upload_size_limit = rt.max_upload_size_limit;
+                }
                 Ok(json(200, &*rt))
+            }
+            ("/_emulator/accounts", &Method::GET) => {
+                let list: Vec<AccountJson> = self
+                    .accounts
+                    .iter()
+                    .map(|a| AccountJson {
+                        username: a.username.clone(),
+                    })
+                    .collect();
+                Ok(json(200, &list))
+            }
+            ("/_emulator/revoke", &Method::POST) => {
+                let r: RevokeRequest = serde_json::from_value(parse(&body)?)
+                    .map_err(|e| ApiError::bad_request(e.to_string()))?;
+                if lock(&self.grants).revoke(&r.access_token) {
+                    Ok(response(204, None, Bytes::new()))
+                } else {
+                    Err(ApiError::not_found("Unknown access token"))
+                }
             }
             ("/_emulator/log", &Method::GET) => Ok(json(200, &*lock(&self.log))),
             ("/_emulator/log", &Method::DELETE) => {
@@ -87,7 +114,12 @@ impl App {
                 Ok(json(200, &serde_json::json!({ "ok": true })))
             }
             (
-                "/_emulator/faults" | "/_emulator/config" | "/_emulator/log" | "/_emulator/reset",
+                "/_emulator/faults"
+                | "/_emulator/config"
+                | "/_emulator/log"
+                | "/_emulator/reset"
+                | "/_emulator/accounts"
+                | "/_emulator/revoke",
                 &Method::OPTIONS,
             ) => Ok(preflight()),
             _ => Err(ApiError::not_found("Unknown emulator control endpoint")),

@@ -1,7 +1,7 @@
 //! Scripted faults, added latency and rate limits: the per-key rate state and the code that
 //! applies them around the v2 API.
 
-use super::http::{Resp, Truncated, read_body, response};
+use super::http::{Resp, Truncated, query_pairs, read_body, response};
 use super::{App, lock};
 use crate::control::{Fault, FaultAction};
 use crate::model::ApiError;
@@ -23,11 +23,11 @@ pub(super) struct RateState {
 }
 
 impl App {
-    fn take_fault(&self, method: &Method, path: &str) -> Option<Fault> {
+    fn take_fault(&self, method: &Method, path: &str, account: Option<&str>) -> Option<Fault> {
         let mut faults = lock(&self.faults);
         let idx = faults
             .iter()
-            .position(|f| f.matches(method.as_str(), path))?;
+            .position(|f| f.matches(method.as_str(), path, account))?;
         let f = faults.get_mut(idx)?;
         let remaining = f.count.unwrap_or(1).saturating_sub(1);
         let fault = f.clone();
@@ -51,7 +51,13 @@ impl App {
         if latency > 0 {
             tokio::time::sleep(std::time::Duration::from_millis(latency)).await;
         }
-        let fault = self.take_fault(method, path);
+        // The account of the request's token, for faults scoped to one account; no check here:
+        // the API's own checks answer as usual.
+        let account = self
+            .token_account(&req, &query_pairs(query))
+            .and_then(|a| self.accounts.get(a))
+            .map(|a| a.username.as_str());
+        let fault = self.take_fault(method, path, account);
         if let Some(ms) = fault.as_ref().and_then(|f| f.delay_ms) {
             tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
         }

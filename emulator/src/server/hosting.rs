@@ -1,4 +1,5 @@
-//! Hosting: the stored file and thumbnail bytes under `/ih/`, and static files from `--www`.
+//! Hosting: the stored file and thumbnail bytes under `/ih/` (account 1) and
+//! `/a/{username}/ih/` (the other accounts), and static files from `--www`.
 
 use super::http::{Resp, decode, error, response};
 use super::{App, lock};
@@ -32,7 +33,8 @@ fn mime_for(path: &Path) -> &'static str {
 pub const DEMO_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob: http: https:; connect-src 'self' http: https:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 impl App {
-    pub(super) fn hosted(&self, rest: &str, method: &Method) -> Resp {
+    /// Hosted bytes of `account` (index): `rest` is the path after its `/ih/`.
+    pub(super) fn hosted(&self, account: usize, rest: &str, method: &Method) -> Resp {
         if method != Method::GET && method != Method::HEAD {
             return error(&ApiError::new(
                 405,
@@ -43,8 +45,10 @@ impl App {
         let item = if rest == "ui/mlui_document.png" {
             Some(store::document_icon())
         } else {
-            rest.split_once('/')
-                .and_then(|(kind, name)| lock(&self.library).hosted(kind, name))
+            rest.split_once('/').and_then(|(kind, name)| {
+                let acct = self.accounts.get(account)?;
+                lock(&acct.library).hosted(kind, name)
+            })
         };
         match item {
             Some(h) => {

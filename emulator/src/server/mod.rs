@@ -8,12 +8,16 @@
 //! - `faults`: scripted faults, added latency and rate limits;
 //! - `routes`: the v2 API under `/v2/library/`;
 //! - `hosting`: hosted bytes under `/ih/` and static files for `--www`;
-//! - `control`: the `/_emulator/...` control endpoints.
+//! - `control`: the `/_emulator/...` control endpoints;
+//! - `grants`: the accounts' access tokens, authorization codes and consent-form CSRF tokens;
+//! - `oauth`: the OAuth 2.0 server under `/oauth2/` (consent page, token, token info).
 
 mod control;
 mod faults;
+mod grants;
 mod hosting;
 mod http;
+mod oauth;
 mod routes;
 
 pub use hosting::DEMO_CSP;
@@ -22,6 +26,7 @@ use crate::control::{Fault, LogEntry, Runtime, redact_query};
 use crate::data::{self, Dataset};
 use crate::store::{self, Library, Limits};
 use faults::RateState;
+use grants::{Grants, Secrets};
 use http::{Resp, preflight, with_cors};
 use hyper::body::Incoming;
 use hyper::{Method, Request};
@@ -44,6 +49,33 @@ pub struct Config {
     pub www: Option<PathBuf>,
     /// The origin written into `url`, `image_root` and `Location` (default `http://127.0.0.1:<port>`).
     pub public_origin: Option<String>,
+    /// How many accounts (at least 1): `demo_user`, `demo_user_2`, … Account 1 has `dataset`
+    /// and the fixed `access_token`; account `n` a generated library of seed `dataset.seed + n`.
+    pub accounts: usize,
+    /// The secret of the registered app (its client id is `api_key`).
+    pub client_secret: String,
+    /// The app's registered redirect URIs; none means `{origin}/` (the demo page).
+    pub redirect_uris: Vec<String>,
+    /// Lifetime of the tokens the OAuth server issues; `None` is the v2 lifetime, 315359999 s.
+    pub token_ttl_s: Option<u64>,
+    /// Whether issuing a new token revokes the account's earlier tokens for the same client.
+    pub revoke_on_reauthorize: bool,
+    /// The app name the consent page shows.
+    pub app_name: String,
+    /// Lifetime of an authorization code (5 minutes; tests may shorten it).
+    pub code_ttl_ms: u64,
+    /// Further registered apps (no flag: for tests of one app's code or token used by another).
+    pub extra_apps: Vec<RegisteredApp>,
+}
+
+/// A registered app: its api key (the OAuth `client_id`), secret, redirect URIs and name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegisteredApp {
+    pub api_key: String,
+    pub client_secret: String,
+    /// Empty means `{origin}/`.
+    pub redirect_uris: Vec<String>,
+    pub name: String,
 }
 
 impl Default for Config {
@@ -62,6 +94,48 @@ impl Default for Config {
             dataset: Dataset::default(),
             www: None,
             public_origin: None,
+            accounts: 2,
+            client_secret: "demo-client-secret".into(),
+            redirect_uris: Vec::new(),
+            token_ttl_s: None,
+            revoke_on_reauthorize: false,
+            app_name: "MyLibrary Demo".into(),
+            code_ttl_ms: 300_000,
+            extra_apps: Vec::new(),
+        }
+    }
+}
+
+/// One account: its user name, where its hosted files live, and its library.
+struct Account {
+    username: String,
+    /// Put after the origin in the account's hosted URLs: empty for account 1,
+    /// `/a/{username}` for the others.
+    prefix: String,
+    library: Mutex<Library>,
+}
+
+/// The user name of account `n` (1-based).
+fn username(n: usize) -> String {
+    if n <= 1 {
+        "demo_user".into()
+    } else {
+        format!("demo_user_{n}")
+    }
+}
+
+/// The dataset of account `n` (1-based): account 1's as given; the others' generated from
+/// seed `seed + n`, without the documentation's examples, and at least as big as the examples
+/// (10 files, 3 folders), so that `--files 0` leaves no account empty.
+fn account_dataset(d: &Dataset, n: usize) -> Dataset {
+    if n <= 1 {
+        *d
+    } else {
+        Dataset {
+            files: d.files.max(data::EXAMPLE_FILES),
+            folders: d.folders.max(data::EXAMPLE_FOLDERS),
+            seed: d.seed.wrapping_add(n as u64),
+            examples: false,
         }
     }
 }
@@ -70,8 +144,13 @@ impl Default for Config {
 pub struct App {
     config: Config,
     origin: String,
+    /// The registered apps: the one of `--api-key` first, then `Config::extra_apps`; each
+    /// with its redirect URIs resolved (none given: `{origin}/`).
+    apps: Vec<RegisteredApp>,
     runtime: Mutex<Runtime>,
-    library: Mutex<Library>,
+    accounts: Vec<Account>,
+    grants: Mutex<Grants>,
+    secrets: Secrets,
     faults: Mutex<VecDeque<Fault>>,
     log: Mutex<VecDeque<LogEntry>>,
     log_seq: Mutex<u64>,
@@ -90,14 +169,46 @@ impl App {
             max_upload_size_limit: config.runtime.max_upload_size_limit,
             ..Limits::default()
         };
-        let library = data::build(&config.dataset, limits);
+        let accounts = (1..=config.accounts.max(1))
+            .map(|n| {
+                let username = username(n);
+                Account {
+                    prefix: if n == 1 {
+                        String::new()
+                    } else {
+                        format!("/a/{username}")
+                    },
+                    username,
+                    library: Mutex::new(data::build(&account_dataset(&config.dataset, n), limits)),
+                }
+            })
+            .collect();
         // Draw the shared document icon now rather than on the first hosted request.
         let _ = store::document_icon();
+        let main_app = RegisteredApp {
+            api_key: config.api_key.clone(),
+            client_secret: config.client_secret.clone(),
+            redirect_uris: config.redirect_uris.clone(),
+            name: config.app_name.clone(),
+        };
+        let apps = std::iter::once(main_app)
+            .chain(config.extra_apps.iter().cloned())
+            .map(|mut app| {
+                if app.redirect_uris.is_empty() {
+                    app.redirect_uris = vec![format!("{origin}/")];
+                }
+                app
+            })
+            .collect();
+        let grants = Grants::new(&config.access_token, &config.api_key);
         Arc::new(App {
             runtime: Mutex::new(config.runtime),
             config,
             origin,
-            library: Mutex::new(library),
+            apps,
+            accounts,
+            grants: Mutex::new(grants),
+            secrets: Secrets::new(),
             faults: Mutex::new(VecDeque::new()),
             log: Mutex::new(VecDeque::new()),
             log_seq: Mutex::new(0),
@@ -107,6 +218,28 @@ impl App {
 
     pub fn origin(&self) -> &str {
         &self.origin
+    }
+
+    /// The registered app whose api key is `key`.
+    fn app(&self, key: &str) -> Option<&RegisteredApp> {
+        self.apps.iter().find(|a| a.api_key == key)
+    }
+
+    /// The accounts' user names, account 1 first.
+    pub fn usernames(&self) -> Vec<String> {
+        self.accounts.iter().map(|a| a.username.clone()).collect()
+    }
+
+    /// The account whose hosted files live under `path` (`/a/{username}/ih/…`, accounts 2..N),
+    /// and the rest of the path after `/ih/`.
+    fn account_hosting<'p>(&self, path: &'p str) -> Option<(usize, &'p str)> {
+        let (name, rest) = path.strip_prefix("/a/")?.split_once('/')?;
+        let rest = rest.strip_prefix("ih/")?;
+        let idx = self
+            .accounts
+            .iter()
+            .position(|a| !a.prefix.is_empty() && a.username == name)?;
+        Some((idx, rest))
     }
 
     fn record(
@@ -163,7 +296,11 @@ impl App {
             self.api_with_faults(req, &method, &path, &query, kill)
                 .await
         } else if let Some(rest) = path.strip_prefix("/ih/") {
-            Some(self.hosted(rest, &method))
+            Some(self.hosted(0, rest, &method))
+        } else if let Some((account, rest)) = self.account_hosting(&path) {
+            Some(self.hosted(account, rest, &method))
+        } else if path.starts_with("/oauth2/") {
+            Some(self.oauth(req, &path, &query).await)
         } else {
             Some(self.static_file(&path, &method).await)
         };

@@ -9,7 +9,7 @@ use super::{App, lock};
 use crate::model::ApiError;
 use crate::multipart;
 use crate::query::{Collection, ListQuery};
-use crate::store::{NewUpload, Page, Scope};
+use crate::store::{Library, NewUpload, Page, Scope};
 use crate::{images, time};
 use bytes::Bytes;
 use hyper::body::Incoming;
@@ -20,7 +20,7 @@ use serde::Serialize;
 /// A refused request's body is read up to this size before the answer.
 const DRAIN_CAP: usize = 64 << 20;
 use serde_json::Value;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 #[derive(Serialize)]
 struct Pagination {
@@ -87,15 +87,48 @@ fn split_ids(s: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The token a v2 request carries: `Authorization: Bearer`, or the iOS SDK's `access_token`
+/// query parameter.
+pub(super) fn request_token<'a>(
+    req: &'a Request<Incoming>,
+    params: &'a [(String, String)],
+) -> Option<&'a str> {
+    req.headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .or_else(|| {
+            params
+                .iter()
+                .find(|(n, _)| n == "access_token")
+                .map(|(_, v)| v.as_str())
+        })
+}
+
 impl App {
+    /// The account a request's token was issued for, live or not (to match faults).
+    pub(super) fn token_account(
+        &self,
+        req: &Request<Incoming>,
+        params: &[(String, String)],
+    ) -> Option<usize> {
+        let token = request_token(req, params)?;
+        lock(&self.grants).token(token).map(|t| t.account)
+    }
+
+    /// The gateway's and the API's checks; the account whose library the request reads.
     fn authenticate(
         &self,
         req: &Request<Incoming>,
         params: &[(String, String)],
-    ) -> Result<(), ApiError> {
+    ) -> Result<usize, ApiError> {
         let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         let key = get("api_key").unwrap_or("");
-        if key.is_empty() || key != self.config.api_key {
+        if key.is_empty() || self.app(key).is_none() {
             return Err(ApiError::new(
                 403,
                 "mashery.not.authorized.inactive",
@@ -103,24 +136,20 @@ impl App {
             ));
         }
         self.check_rate(key)?;
-        let bearer = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim);
-        let token = bearer.or(get("access_token"));
-        if token != Some(self.config.access_token.as_str()) {
-            return Err(ApiError::new(
+        let now = time::now_ms();
+        let account = request_token(req, params).and_then(|token| {
+            lock(&self.grants)
+                .token(token)
+                .filter(|t| t.is_live(now) && t.client_id == key)
+                .map(|t| t.account)
+        });
+        account.filter(|&a| a < self.accounts.len()).ok_or_else(|| {
+            ApiError::new(
                 401,
                 "http.status.authentication.invalid_token",
                 "Not Authorized",
-            ));
-        }
-        Ok(())
+            )
+        })
     }
 
     pub(super) async fn api(
@@ -130,22 +159,27 @@ impl App {
         query: &str,
     ) -> Resp {
         let params = query_pairs(query);
-        let refused = match self.authenticate(&req, &params) {
-            Err(e) => Some(e),
-            Ok(()) if !accepts_json(&req) => Some(ApiError::new(
-                406,
-                "http.status.not_acceptable",
-                "Unsupported accept header value, must be application/json",
-            )),
-            Ok(()) => None,
+        let checked = self.authenticate(&req, &params).and_then(|account| {
+            if accepts_json(&req) {
+                Ok(account)
+            } else {
+                Err(ApiError::new(
+                    406,
+                    "http.status.not_acceptable",
+                    "Unsupported accept header value, must be application/json",
+                ))
+            }
+        });
+        let account = match checked {
+            Ok(a) => a,
+            Err(e) => {
+                // Read the body first, as a server does: answering an upload before reading it
+                // breaks the client's connection (EPIPE) instead of giving it the 401.
+                let _ = read_body(req, DRAIN_CAP).await;
+                return error(&e);
+            }
         };
-        if let Some(e) = refused {
-            // Read the body first, as a server does: answering an upload before reading it
-            // breaks the client's connection (EPIPE) instead of giving it the 401.
-            let _ = read_body(req, DRAIN_CAP).await;
-            return error(&e);
-        }
-        match self.route(req, path, &params).await {
+        match self.route(req, path, &params, account).await {
             Ok(r) => r,
             Err(e) => error(&e),
         }
@@ -156,14 +190,21 @@ impl App {
         req: Request<Incoming>,
         path: &str,
         params: &[(String, String)],
+        account: usize,
     ) -> Result<Resp, ApiError> {
+        let Some(acct) = self.accounts.get(account) else {
+            return Err(ApiError::not_found("The supplied url was not found"));
+        };
+        let library = &acct.library;
         let Some(rest) = path.strip_prefix("/v2/library/") else {
             return Err(ApiError::not_found("The supplied url was not found"));
         };
         let segs: Vec<String> = rest.split('/').map(|s| decode(s, false)).collect();
         let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
         let method = req.method().clone();
-        let origin = self.origin.clone();
+        // Hosted URLs carry the account's prefix; API URLs do not.
+        let origin = format!("{}{}", self.origin, acct.prefix);
+        let api_origin = self.origin.as_str();
         let now = time::now_ms();
         let not_allowed = || {
             Err(ApiError::new(
@@ -173,11 +214,11 @@ impl App {
             ))
         };
         match (segs.as_slice(), &method) {
-            (["info"], &Method::GET) => Ok(json(200, &lock(&self.library).info(&origin))),
+            (["info"], &Method::GET) => Ok(json(200, &lock(library).info(&origin))),
             (["info"], _) => not_allowed(),
             (["folders"], &Method::GET) => {
                 let q = ListQuery::from_params(params, Collection::Folders)?;
-                Ok(paged(path, lock(&self.library).list_folders(&q)))
+                Ok(paged(path, lock(library).list_folders(&q)))
             }
             (["folders"], &Method::POST) => {
                 let body = read_json(req).await?;
@@ -188,7 +229,7 @@ impl App {
                     ApiError::new(400, "json.field.required", "#/name: a value is required")
                 })?;
                 let parent = opt_field(obj, "parent_id")?.flatten();
-                let mut lib = lock(&self.library);
+                let mut lib = lock(library);
                 let id = lib.create_folder(&name, parent.as_deref(), now)?;
                 Ok(json(201, &lib.get_folder(&id.to_string())?))
             }
@@ -197,15 +238,15 @@ impl App {
                 let q = ListQuery::from_params(params, Collection::Trash)?;
                 Ok(paged(
                     path,
-                    lock(&self.library).list_files(Scope::Trash, &q, &origin, now),
+                    lock(library).list_files(Scope::Trash, &q, &origin, now),
                 ))
             }
             (["folders", "trash", "files"], &Method::DELETE) => {
-                lock(&self.library).empty_trash();
+                lock(library).empty_trash();
                 Ok(response(204, None, Bytes::new()))
             }
             (["folders", "trash", "files"], _) => not_allowed(),
-            (["folders", id], &Method::GET) => Ok(json(200, &lock(&self.library).get_folder(id)?)),
+            (["folders", id], &Method::GET) => Ok(json(200, &lock(library).get_folder(id)?)),
             (["folders", id], &Method::PUT) => {
                 let payload = include_payload(params)?;
                 let body = read_json(req).await?;
@@ -216,7 +257,7 @@ impl App {
                     ApiError::new(400, "json.field.required", "#/name: a value is required")
                 })?;
                 let parent = opt_field(obj, "parent_id")?;
-                let mut lib = lock(&self.library);
+                let mut lib = lock(library);
                 let fid =
                     lib.update_folder(id, &name, parent.as_ref().map(|p| p.as_deref()), now)?;
                 if payload {
@@ -226,12 +267,12 @@ impl App {
                 }
             }
             (["folders", id], &Method::DELETE) => {
-                lock(&self.library).delete_folder(id, now)?;
+                lock(library).delete_folder(id, now)?;
                 Ok(response(204, None, Bytes::new()))
             }
             (["folders", _], _) => not_allowed(),
             (["folders", id, "files"], &Method::GET) => {
-                let lib = lock(&self.library);
+                let lib = lock(library);
                 let scope = lib.folder_scope(id)?;
                 let coll = if scope == Scope::Trash {
                     Collection::Trash
@@ -259,7 +300,7 @@ impl App {
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(json(
                     200,
-                    &lock(&self.library).move_files(&id, &ids, &origin, now)?,
+                    &lock(library).move_files(&id, &ids, api_origin, now)?,
                 ))
             }
             (["folders", _, "files"], _) => not_allowed(),
@@ -267,21 +308,21 @@ impl App {
                 let q = ListQuery::from_params(params, Collection::Files)?;
                 Ok(paged(
                     path,
-                    lock(&self.library).list_files(Scope::All, &q, &origin, now),
+                    lock(library).list_files(Scope::All, &q, &origin, now),
                 ))
             }
-            (["files"], &Method::POST) => self.upload(req).await,
+            (["files"], &Method::POST) => self.upload(req, library).await,
             (["files"], _) => not_allowed(),
             (["files", "uploadstatus", ids], &Method::GET) => {
                 let ids = split_ids(ids);
                 if ids.is_empty() {
                     return Err(ApiError::not_found("The supplied url was not found"));
                 }
-                Ok(json(200, &lock(&self.library).upload_status(&ids, now)))
+                Ok(json(200, &lock(library).upload_status(&ids, now)))
             }
             (["files", "uploadstatus", _], _) => not_allowed(),
             (["files", id], &Method::GET) => {
-                Ok(json(200, &lock(&self.library).get_file(id, &origin, now)?))
+                Ok(json(200, &lock(library).get_file(id, &origin, now)?))
             }
             (["files", id], &Method::PUT) => {
                 let payload = include_payload(params)?;
@@ -299,7 +340,7 @@ impl App {
                 })?;
                 let name = opt_field(obj, "name")?.flatten();
                 let folder = opt_field(obj, "folder_id")?;
-                let mut lib = lock(&self.library);
+                let mut lib = lock(library);
                 let fid = lib.update_file(
                     &id,
                     name.as_deref(),
@@ -312,7 +353,7 @@ impl App {
                 } else {
                     let mut r = response(204, None, Bytes::new());
                     if let Ok(v) =
-                        HeaderValue::from_str(&format!("{origin}/v2/library/files/{fid}"))
+                        HeaderValue::from_str(&format!("{api_origin}/v2/library/files/{fid}"))
                     {
                         r.headers_mut().insert(header::LOCATION, v);
                     }
@@ -324,7 +365,7 @@ impl App {
                 if ids.is_empty() {
                     return Err(ApiError::not_found("The supplied url was not found"));
                 }
-                lock(&self.library).delete_files(&ids, now)?;
+                lock(library).delete_files(&ids, now)?;
                 Ok(response(204, None, Bytes::new()))
             }
             (["files", _], _) => not_allowed(),
@@ -332,7 +373,11 @@ impl App {
         }
     }
 
-    async fn upload(self: &Arc<Self>, req: Request<Incoming>) -> Result<Resp, ApiError> {
+    async fn upload(
+        self: &Arc<Self>,
+        req: Request<Incoming>,
+        library: &Mutex<Library>,
+    ) -> Result<Resp, ApiError> {
         let ct = content_type(&req);
         let Some(boundary) = multipart::boundary(&ct) else {
             return Err(ApiError::new(
@@ -372,7 +417,7 @@ impl App {
                 .unwrap_or_default(),
         };
         let checked = {
-            let mut lib = lock(&self.library);
+            let mut lib = lock(library);
             lib.limits.max_upload_size_limit = max_upload;
             lib.check_upload(&upload)?
         };
@@ -388,8 +433,7 @@ impl App {
                         "Internal server error occurred",
                     )
                 })?;
-        let id =
-            lock(&self.library).add_upload(upload, checked, processed, delay, time::now_ms())?;
+        let id = lock(library).add_upload(upload, checked, processed, delay, time::now_ms())?;
         let mut r = response(202, None, Bytes::new());
         if let Ok(v) = HeaderValue::from_str(&format!("{}/v2/library/files/{id}", self.origin)) {
             r.headers_mut().insert(header::LOCATION, v);

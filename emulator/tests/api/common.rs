@@ -21,6 +21,16 @@ pub struct Setup {
     pub folders: usize,
     pub qps: u32,
     pub upload_delay_ms: u64,
+    /// Accounts (default: the emulator's, 2).
+    pub accounts: Option<usize>,
+    pub token_ttl_s: Option<u64>,
+    pub revoke_on_reauthorize: bool,
+    /// Authorization-code lifetime (default: the emulator's, 5 minutes).
+    pub code_ttl_ms: Option<u64>,
+    /// Registered redirect URIs (default: the emulator's, `{origin}/`).
+    pub redirect_uris: Vec<String>,
+    /// Apps registered beside the one of `KEY`.
+    pub extra_apps: Vec<mylibrary_emulator::RegisteredApp>,
 }
 
 impl Setup {
@@ -40,9 +50,20 @@ impl Setup {
                 files: self.files,
                 folders: self.folders,
                 seed: 7,
+                ..Dataset::default()
             },
             www: None,
             public_origin: None,
+            token_ttl_s: self.token_ttl_s,
+            revoke_on_reauthorize: self.revoke_on_reauthorize,
+            redirect_uris: self.redirect_uris,
+            extra_apps: self.extra_apps,
+            ..Config::default()
+        };
+        let config = Config {
+            accounts: self.accounts.unwrap_or(config.accounts),
+            code_ttl_ms: self.code_ttl_ms.unwrap_or(config.code_ttl_ms),
+            ..config
         };
         let running = start(config).await.expect("emulator starts");
         let base = running.url();

@@ -6,6 +6,7 @@ mod concurrency;
 mod faults;
 mod files;
 mod folders;
+mod oauth;
 mod pagination;
 mod protocol;
 mod seeds;
