@@ -45,7 +45,7 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy --lib --tests --target wasm32-unknown-unknown --features js -- -D warnings
-	$(CARGO) clippy --lib --target wasm32-unknown-unknown -- -D warnings
+	$(CARGO) clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
 	$(CARGO) clippy --lib --target wasm32-unknown-unknown --features js,small-alloc -- -D warnings
 
 test-native:

@@ -4,7 +4,8 @@ import type { ApiErrorItem } from "./ctct_mylibrary.js";
 
 /** What went wrong, as a stable code to branch on. */
 export type ErrorCode =
-  | "HTTP" | "RATE_LIMITED" | "NETWORK" | "TIMEOUT" | "ABORTED" | "DECODE" | "INVALID_ARGUMENT" | "UPLOAD_FAILED";
+  | "HTTP" | "RATE_LIMITED" | "NETWORK" | "TIMEOUT" | "ABORTED" | "DECODE" | "INVALID_ARGUMENT" | "UPLOAD_FAILED" | "TOKEN"
+  | "OAUTH" | "ACCESS_DENIED" | "STATE_MISMATCH";
 
 /** What `new MyLibraryError(message, options)` takes. */
 export interface MyLibraryErrorOptions {

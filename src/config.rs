@@ -69,7 +69,8 @@ pub fn check_token(token: &str) -> Result<(), String> {
     }
 }
 
-fn name(face: Face, js: &'static str, rust: &'static str) -> &'static str {
+/// An argument's name as `face` spells it.
+pub(crate) fn arg(face: Face, js: &'static str, rust: &'static str) -> &'static str {
     match face {
         Face::Js => js,
         Face::Rust => rust,
@@ -90,24 +91,24 @@ impl Settings {
     /// ```
     pub fn from_options(o: Options, face: Face) -> Result<Settings, Error> {
         let base = normalize_base(o.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))
-            .map_err(|what| Error::bad_argument(name(face, "options.baseUrl", "base_url"), what))?;
+            .map_err(|what| Error::bad_argument(arg(face, "options.baseUrl", "base_url"), what))?;
         if o.api_key.as_deref() == Some("") {
             return Err(Error::bad_argument(
-                name(face, "options.apiKey", "api_key"),
+                arg(face, "options.apiKey", "api_key"),
                 "must not be empty; leave it out instead",
             ));
         }
         if let Some(t) = &o.access_token {
             check_token(t).map_err(|what| {
-                Error::bad_argument(name(face, "options.accessToken", "access_token"), what)
+                Error::bad_argument(arg(face, "options.accessToken", "access_token"), what)
             })?;
         }
         let api_key = o.api_key;
         let access_token = o.access_token;
         let missing = if api_key.is_none() {
-            Some(name(face, "options.apiKey", "api_key"))
+            Some(arg(face, "options.apiKey", "api_key"))
         } else if access_token.is_none() && !o.token_source {
-            Some(name(face, "options.accessToken", "access_token"))
+            Some(arg(face, "options.accessToken", "access_token"))
         } else {
             None
         };
@@ -119,13 +120,13 @@ impl Settings {
         }
         if o.max_upload_bytes == Some(0) {
             return Err(Error::bad_argument(
-                name(face, "options.maxUploadBytes", "max_upload_bytes"),
+                arg(face, "options.maxUploadBytes", "max_upload_bytes"),
                 "must be positive",
             ));
         }
         if let Some(r) = o.retries.filter(|&r| r > MAX_RETRIES) {
             return Err(Error::bad_argument(
-                name(face, "options.retries", "retries"),
+                arg(face, "options.retries", "retries"),
                 format_args!("must be an integer from 0 to {MAX_RETRIES}, not {r}"),
             ));
         }

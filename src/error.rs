@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+#[cfg(feature = "js")]
 use tsify::Tsify;
 
 /// What went wrong, as a stable code (`err.code` in JavaScript).
@@ -30,6 +31,14 @@ pub enum ErrorCode {
     /// The caller's token source (`getAccessToken`) failed, or gave something that is not a
     /// token.
     Token,
+    /// The OAuth2 server refused: an error status of the token or token information endpoint
+    /// (`errors[0].error_key` is its `error`, such as `invalid_grant`), or an error other than
+    /// `access_denied` in a callback.
+    OAuth,
+    /// The account's owner pressed Deny on the consent page (`access_denied` in the callback).
+    AccessDenied,
+    /// A callback's `state` is missing or not the authorization request's: it may be forged.
+    StateMismatch,
 }
 
 impl ErrorCode {
@@ -45,12 +54,16 @@ impl ErrorCode {
             ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
             ErrorCode::UploadFailed => "UPLOAD_FAILED",
             ErrorCode::Token => "TOKEN",
+            ErrorCode::OAuth => "OAUTH",
+            ErrorCode::AccessDenied => "ACCESS_DENIED",
+            ErrorCode::StateMismatch => "STATE_MISMATCH",
         }
     }
 }
 
 /// One entry of a v2 error array.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(Tsify))]
 pub struct ApiErrorItem {
     /// A stable key such as `http.status.authentication.invalid_token`.
     pub error_key: String,
@@ -124,12 +137,34 @@ impl Error {
 
     /// A response that is not what the API sends (`status` 0 when there was none).
     pub fn decode(status: u16, message: impl fmt::Display) -> Self {
+        Self::unexpected(API, status, message)
+    }
+
+    /// A response that is not what `server` sends.
+    pub(crate) fn unexpected(server: &str, status: u16, message: impl fmt::Display) -> Self {
         let mut e = Self::new(
             ErrorCode::Decode,
-            format!("Unexpected response from the MyLibrary API: {message}"),
+            format!("Unexpected response from {server}: {message}"),
         );
         e.0.status = status;
         e
+    }
+
+    /// The error answer of the OAuth2 server that the executor read as the API's (`Http` or
+    /// `RateLimited`): `OAuth`, its `{error, error_description}` as the one entry of the error
+    /// list. Other errors stay as they are.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn into_oauth(mut self) -> Self {
+        if matches!(self.0.code, ErrorCode::Http | ErrorCode::RateLimited) {
+            self.0.code = ErrorCode::OAuth;
+            self.0.retry_after_ms = None;
+            self.0.message = format!(
+                "The OAuth2 server answered HTTP {}{}",
+                self.0.status,
+                detail(&self.0.errors)
+            );
+        }
+        self
     }
 
     /// An error answer from the API: `RATE_LIMITED` for the two rate-limit keys (and a 429,
@@ -149,13 +184,7 @@ impl Error {
         } else {
             ErrorCode::Http
         };
-        let detail = match errors.first() {
-            Some(e) if !e.error_message.is_empty() => {
-                format!(": {} ({})", e.error_message, e.error_key)
-            }
-            Some(e) => format!(": {}", e.error_key),
-            None => String::new(),
-        };
+        let detail = detail(&errors);
         let message = if rate_limited {
             format!("Rate limited by the MyLibrary API (HTTP {status}){detail}")
         } else {
@@ -242,6 +271,19 @@ impl Error {
         self
     }
 
+    /// Sets the error list (an OAuth2 error, as one entry).
+    pub(crate) fn with_errors(mut self, errors: Vec<ApiErrorItem>) -> Self {
+        self.0.errors = errors;
+        self
+    }
+
+    /// Sets the HTTP status (an answer that broke off after its headers).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn with_status(mut self, status: u16) -> Self {
+        self.0.status = status;
+        self
+    }
+
     /// Records the request this error belongs to.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn with_request(mut self, request: RequestInfo) -> Self {
@@ -264,6 +306,23 @@ impl Error {
             *a = f(a);
         }
         self
+    }
+}
+
+/// The API, as messages name it.
+pub(crate) const API: &str = "the MyLibrary API";
+/// The OAuth2 server, as messages name it.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) const OAUTH_SERVER: &str = "the OAuth2 server";
+
+/// `: message (key)` of an error list's first entry.
+fn detail(errors: &[ApiErrorItem]) -> String {
+    match errors.first() {
+        Some(e) if !e.error_message.is_empty() => {
+            format!(": {} ({})", e.error_message, e.error_key)
+        }
+        Some(e) => format!(": {}", e.error_key),
+        None => String::new(),
     }
 }
 

@@ -3,7 +3,7 @@
 //! answer or an [`Error`]. Written once, for both faces and any transport.
 
 use crate::config::Settings;
-use crate::error::{Error, ErrorCode};
+use crate::error::{API, Error, ErrorCode, OAUTH_SERVER};
 use crate::models::FileStatus;
 use crate::ops::uploads::{DEFAULT_MAX_UPLOAD_BYTES, UploadFile, WaitStep, new_file_id, wait_step};
 use crate::ops::{Face, HttpCall, Method, Operation, Target, Wire};
@@ -42,6 +42,25 @@ pub(crate) struct Core<T: Transport> {
     max_upload_configured: Option<u64>,
     max_upload_learned: Cell<Option<u64>>,
     token_source: Option<TokenSource>,
+    /// Who answers, as messages name it: the API, or the OAuth2 server.
+    server: &'static str,
+}
+
+/// Sends one attempt of a call with this token (one compiled retry loop for calls and
+/// uploads, rather than one per kind of request).
+type Send<'a, A> = dyn Fn(Option<String>) -> Pin<Box<dyn Future<Output = A> + 'a>> + 'a;
+
+/// A request's place in the rate limiter, given back when the request ends or its future is
+/// dropped (a dropped call must not keep its slot forever).
+struct Slot<'a> {
+    limiter: &'a RefCell<RateLimiter>,
+    now: f64,
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.limiter.borrow_mut().complete(self.now);
+    }
 }
 
 impl<T: Transport> Core<T> {
@@ -58,10 +77,40 @@ impl<T: Transport> Core<T> {
             max_upload_configured: s.max_upload_bytes,
             max_upload_learned: Cell::new(None),
             token_source,
+            server: API,
         };
         if let Some(t) = s.access_token {
             core.set_token(t);
         }
+        core
+    }
+
+    /// A client of the OAuth2 server at `base`: one request per call (no retries: a code is
+    /// single use), no rate limit, no token; `secrets` are redacted from its errors.
+    pub fn for_oauth(base: String, timeout_ms: Option<u64>, net: T, secrets: &[&str]) -> Core<T> {
+        let settings = Settings {
+            target: Target {
+                base,
+                api_key: None,
+            },
+            access_token: None,
+            timeout_ms: timeout_ms.unwrap_or(crate::config::DEFAULT_TIMEOUT_MS),
+            retry: RetryPolicy {
+                retries: 0,
+                ..RetryPolicy::default()
+            },
+            requests_per_second: 0,
+            max_upload_bytes: None,
+        };
+        let mut core = Core::new(settings, net, None);
+        core.server = OAUTH_SERVER;
+        core.secrets = RefCell::new(
+            secrets
+                .iter()
+                .filter(|s| !s.is_empty())
+                .map(|s| s.to_string())
+                .collect(),
+        );
         core
     }
 
@@ -114,9 +163,9 @@ impl<T: Transport> Core<T> {
         let budget = ctx.timeout_ms.unwrap_or(self.timeout_ms);
         let scope = self.net.scope(&ctx.signal, budget);
         let out = self
-            .attempts(call.method, &scope, budget, |token| {
+            .attempts(call.method, &scope, budget, &|token| {
                 let scope = &scope;
-                async move { self.net.send(call, token.as_deref(), read, scope).await }
+                Box::pin(async move { self.net.send(call, token.as_deref(), read, scope).await })
             })
             .await;
         self.net.end(scope);
@@ -136,21 +185,19 @@ impl<T: Transport> Core<T> {
         let budget = ctx.timeout_ms.unwrap_or(0);
         let scope = self.net.scope(&ctx.signal, budget);
         let out = self
-            .attempts(Method::Post, &scope, budget, |token| {
+            .attempts(Method::Post, &scope, budget, &|token| {
                 let scope = &scope;
-                async move {
+                Box::pin(async move {
                     self.net
                         .upload(&call.url, token.as_deref(), fields, upload, scope)
                         .await
-                }
+                })
             })
             .await;
         self.net.end(scope);
         out.map_err(|(e, sent)| if sent { e.with_request(call.info()) } else { e })
     }
 
-    /// Sends until an answer, a refusal or the end of the retries; an error says whether a
-    /// request was sent (an error with nothing sent has no request to show).
     /// Completes and checks an upload, sends it once, and reads the new file's id.
     pub async fn upload_file(
         &self,
@@ -178,34 +225,35 @@ impl<T: Transport> Core<T> {
         })
     }
 
-    async fn attempts<F, S>(
+    /// Sends until an answer, a refusal or the end of the retries; an error says whether a
+    /// request was sent (an error with nothing sent has no request to show).
+    async fn attempts(
         &self,
         method: Method,
         scope: &T::Scope,
         budget: u64,
-        send: S,
-    ) -> Result<T::Answer, (Error, bool)>
-    where
-        S: Fn(Option<String>) -> F,
-        F: Future<Output = T::Answer>,
-    {
+        send: &Send<'_, T::Answer>,
+    ) -> Result<T::Answer, (Error, bool)> {
         let mut attempt = 0;
         let mut refreshed = false;
         let mut sent = false;
+        let started = self.net.now();
         loop {
             if self.token.borrow().is_none() && self.token_source.is_some() {
                 self.refresh(None, scope, budget)
                     .await
                     .map_err(|e| (e, sent))?;
             }
-            self.wait_for_slot(scope, budget)
+            let mut slot = self
+                .wait_for_slot(scope, budget)
                 .await
                 .map_err(|e| (e, sent))?;
             let token = self.token.borrow().clone();
             let generation = self.generation.get();
             let answer = send(token).await;
             sent = true;
-            self.limiter.borrow_mut().complete(self.net.now());
+            slot.now = self.net.now();
+            drop(slot);
             match self.classify(answer, scope, budget) {
                 Ok(a) => return Ok(a),
                 Err(e) if e.is_unauthorized() && !refreshed && self.token_source.is_some() => {
@@ -223,6 +271,10 @@ impl<T: Transport> Core<T> {
                 }
                 Err(e) if self.retry.should_retry(method, attempt, &e) => {
                     let wait = self.retry.backoff_ms(attempt, &e, self.net.random());
+                    // A wait that would outlast the budget: this error, not a TIMEOUT later.
+                    if budget > 0 && self.net.now() - started + wait as f64 >= budget as f64 {
+                        return Err((e, sent));
+                    }
                     self.net.sleep(wait as f64, scope).await;
                     if let Some(stop) = scope.stopped() {
                         return Err((self.stop_error(stop, scope, budget), sent));
@@ -235,7 +287,9 @@ impl<T: Transport> Core<T> {
     }
 
     /// Asks the token source for a token, unless the token changed since the call sent the
-    /// one of `seen` (another call refreshed it already).
+    /// one of `seen` (another call refreshed it already). Calls that ask while the source is at
+    /// work share that call of it: the JavaScript face's source shares its pending promise
+    /// (`callTokenSource`), the Rust face's its pending future (`ClientBuilder::token_source`).
     async fn refresh(&self, seen: Option<u64>, scope: &T::Scope, budget: u64) -> Result<(), Error> {
         if seen.is_some_and(|g| g != self.generation.get()) {
             return Ok(());
@@ -251,6 +305,10 @@ impl<T: Transport> Core<T> {
                 return Err(self.stop_error(stop, scope, budget));
             }
         };
+        // Another call may have set it meanwhile, from the same shared call of the source.
+        if self.token.borrow().as_deref() == Some(token.as_str()) {
+            return Ok(());
+        }
         crate::config::check_token(&token).map_err(|what| {
             Error::new(
                 ErrorCode::Token,
@@ -276,14 +334,18 @@ impl<T: Transport> Core<T> {
         scope.annotate(e)
     }
 
-    async fn wait_for_slot(&self, scope: &T::Scope, budget: u64) -> Result<(), Error> {
+    async fn wait_for_slot(&self, scope: &T::Scope, budget: u64) -> Result<Slot<'_>, Error> {
         loop {
             if let Some(stop) = scope.stopped() {
                 return Err(self.stop_error(stop, scope, budget));
             }
-            let wait = self.limiter.borrow_mut().reserve(self.net.now());
+            let now = self.net.now();
+            let wait = self.limiter.borrow_mut().reserve(now);
             if wait <= 0.0 {
-                return Ok(());
+                return Ok(Slot {
+                    limiter: &self.limiter,
+                    now,
+                });
             }
             self.net.sleep(wait, scope).await;
         }
@@ -296,12 +358,27 @@ impl<T: Transport> Core<T> {
         match a.outcome() {
             Outcome::Failed => Err(match scope.stopped() {
                 Some(stop) => self.stop_error(stop, scope, budget),
-                None => a.annotate(Error::new(
+                None if status == 0 => a.annotate(Error::new(
                     ErrorCode::Network,
-                    "No answer from the MyLibrary API (the connection failed or broke off)",
+                    format!(
+                        "No answer from {} (the connection failed or broke off)",
+                        self.server
+                    ),
                 )),
+                // The headers came, the body broke off: the status is known.
+                None => a.annotate(
+                    Error::new(
+                        ErrorCode::Network,
+                        format!(
+                            "The answer of {} (HTTP {status}) broke off before its end",
+                            self.server
+                        ),
+                    )
+                    .with_status(status),
+                ),
             }),
-            Outcome::NotJson if ok => Err(a.annotate(Error::decode(
+            Outcome::NotJson if ok => Err(a.annotate(Error::unexpected(
+                self.server,
                 status,
                 format_args!(
                     "the body is not JSON (HTTP {status}): \"{}\"",
@@ -313,7 +390,11 @@ impl<T: Transport> Core<T> {
                 Vec::new(),
                 self.retry_after(&a),
             ))),
-            Outcome::Invalid => Err(Error::decode(status, a.problem().unwrap_or_default())),
+            Outcome::Invalid => Err(Error::unexpected(
+                self.server,
+                status,
+                a.problem().unwrap_or_default(),
+            )),
             Outcome::Answer if ok => Ok(a),
             Outcome::Answer => Err(Error::from_response(
                 status,

@@ -11,13 +11,16 @@
 //!   on `wasm32` over the global `fetch` (gloo-net) or a fetch function you pass;
 //! - the JavaScript API (the npm package `ctct-mylibrary`), in `js`, behind the `js` feature.
 //!
-//! How the pieces depend on each other, with no cycle:
+//! How the pieces depend on each other (with one exception: each operation's declaration in
+//! [`ops`] also generates its methods on both faces, so that an operation is written in one
+//! place; that generated code names the faces' types, the rest of `ops` does not):
 //! - [`ops`] declares every operation once (parameters, checks, path, answer) on top of
 //!   [`url`], [`cursor`], [`models`] and [`error`];
 //! - [`policy`] decides retries, backoff, `Retry-After` and the rate limit, from time alone;
 //! - [`transport`] is the seam to the network (the web transport on wasm32);
 //! - `exec` runs plans over a transport with the policy, [`config`] and [`redact`];
-//! - the faces (`client`, `js`) turn calls into plans and answers into values.
+//! - the faces (`client`, `js`) turn calls into plans and answers into values;
+//! - [`oauth`] signs users in (the v2 OAuth2 flows), for both faces.
 
 #![deny(missing_docs)]
 
@@ -25,6 +28,7 @@ pub mod config;
 pub mod cursor;
 mod error;
 pub mod models;
+pub mod oauth;
 pub mod ops;
 pub mod policy;
 pub mod redact;

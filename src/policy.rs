@@ -26,14 +26,22 @@ impl Default for RetryPolicy {
     }
 }
 
+/// The longest `Retry-After` the client waits out itself; a server that asks for more gets
+/// its error passed on at once, with `retry_after_ms`, for the caller to schedule.
+pub const MAX_RETRY_AFTER_MS: u64 = 60_000;
+
 impl RetryPolicy {
     /// Whether to retry after `attempt` (0-based) failed with `err`. Folder creation and
-    /// uploads (POST) never are: a repeat could create a folder or store a file twice.
+    /// uploads (POST) never are: a repeat could create a folder or store a file twice. Nor is
+    /// an error whose `Retry-After` asks for more than [`MAX_RETRY_AFTER_MS`].
     pub fn should_retry(&self, method: Method, attempt: u32, err: &Error) -> bool {
         attempt < self.retries
             && method.is_idempotent()
             && err.is_transient()
             && err.code() != ErrorCode::Aborted
+            && err
+                .retry_after_ms()
+                .is_none_or(|ms| ms <= MAX_RETRY_AFTER_MS)
     }
 
     /// The wait before retry number `attempt + 1`: exponential with "full jitter" (`random` in
@@ -211,6 +219,13 @@ mod tests {
         assert!(p.should_retry(Method::Delete, 0, &qps()));
         assert!(p.should_retry(Method::Get, 0, &Error::new(ErrorCode::Network, "x")));
         assert!(!p.should_retry(Method::Get, 0, &Error::new(ErrorCode::Timeout, "x")));
+        let minute = Error::from_response(503, vec![], Some(MAX_RETRY_AFTER_MS));
+        assert!(p.should_retry(Method::Get, 0, &minute));
+        let day = Error::from_response(503, vec![], Some(86_400_000));
+        assert!(
+            !p.should_retry(Method::Get, 0, &day),
+            "a day's wait is the caller's to schedule"
+        );
     }
 
     #[test]

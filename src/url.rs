@@ -63,6 +63,11 @@ pub fn normalize_base(base: &str) -> Result<String, String> {
     let rest = b
         .strip_prefix("https://")
         .or_else(|| b.strip_prefix("http://"));
+    let authority = rest.map(|r| r.bytes().take_while(|b| !matches!(b, b'/' | b'?' | b'#')));
+    if authority.is_some_and(|mut a| a.any(|b| b == b'@')) {
+        // The URL is never repeated: what precedes the @ is a user name and password.
+        return Err("must not hold a user name or password (an @ before the path)".into());
+    }
     match rest {
         Some(r) if !r.is_empty() && !r.starts_with('/') && !b.contains(['?', '#', ' ']) => {
             Ok(b.trim_end_matches('/').to_string())
@@ -212,6 +217,9 @@ mod tests {
         ] {
             assert!(normalize_base(bad).is_err(), "{bad}");
         }
+        let with_password = normalize_base("https://me:s3cret-pass@edge.example.com/v2");
+        assert!(!with_password.unwrap_err().contains("s3cret"));
+        assert!(normalize_base("https://edge.example.com/v2/@me").is_ok());
     }
 
     #[test]

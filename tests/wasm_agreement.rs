@@ -235,3 +235,194 @@ fn info_statuses_and_moves_agree() {
     let moves = json!([{ "id": "9", "uri": "https://api.constantcontact.com/v2/library/files/9" }]);
     check::<Vec<MoveResult>>("moveResults", &moves, ROUNDS, 11);
 }
+
+// ---------------------------------------------------------------- OAuth2 callbacks
+
+#[wasm_bindgen(module = "/src/js/oauth.js")]
+extern "C" {
+    /// The JavaScript face's `parseCallback` (ctct-mylibrary/oauth).
+    #[wasm_bindgen(js_name = parseCallback, catch)]
+    fn js_parse_callback(url: &str, options: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// What a callback gives, the same way for both faces: the fields, or the error's code and
+/// argument.
+fn rust_callback(url: &str, flow: Option<&str>) -> Value {
+    use ctct_mylibrary::oauth::{Callback, Flow, parse_callback};
+    let mut p = parse_callback(url, "st4te");
+    if let Some(f) = flow.and_then(Flow::from_name) {
+        p = p.flow(f);
+    }
+    match p.parse() {
+        Ok(Callback::Code(c)) => json!({ "flow": "code", "code": c.code, "username": c.username }),
+        Ok(Callback::Token(t)) => json!({
+            "flow": "token", "accessToken": t.access_token, "tokenType": t.token_type, "expiresIn": t.expires_in
+        }),
+        Err(e) => json!({
+            "error": e.code().as_str(),
+            "argument": e.argument(),
+            "errors": e.errors().iter().map(|x| [x.error_key.clone(), x.error_message.clone()]).collect::<Vec<_>>(),
+        }),
+    }
+}
+
+fn js_callback(url: &str, flow: Option<&str>) -> Value {
+    let options = match flow {
+        Some(f) => json!({ "state": "st4te", "flow": f }),
+        None => json!({ "state": "st4te" }),
+    };
+    let options = parse(&options.to_string());
+    match js_parse_callback(url, &options) {
+        Ok(v) => stringify(&v),
+        Err(e) => {
+            let get = |k: &str| js_sys::Reflect::get(&e, &JsValue::from_str(k)).unwrap();
+            let errors = js_sys::Array::from(&get("errors"))
+                .iter()
+                .map(|x| {
+                    let f = |k: &str| {
+                        js_sys::Reflect::get(&x, &JsValue::from_str(k))
+                            .unwrap()
+                            .as_string()
+                            .unwrap_or_default()
+                    };
+                    [f("error_key"), f("error_message")]
+                })
+                .collect::<Vec<_>>();
+            json!({ "error": get("code").as_string(), "argument": get("argument").as_string(), "errors": errors })
+        }
+    }
+}
+
+const PARAMS: &[&str] = &[
+    "code=c0de-1",
+    "code=",
+    "code=a%2Bb+c",
+    "username=demo_user",
+    "username=+%20jane%09",
+    "username=",
+    "state=st4te",
+    "state=st4te",
+    "state=st4t",
+    "state=st4tee",
+    "state=",
+    "state=ST4TE",
+    "state=st%34te",
+    "error=access_denied",
+    "error=server_error",
+    "error_description=User+denied+authentication.",
+    "access_token=0b6e-tok",
+    "access_token=a%20b",
+    "access_token=",
+    "token_type=Bearer",
+    "token_type=",
+    "expires_in=315359999",
+    "expires_in=9007199254740992",
+    "expires_in=-1",
+    "expires_in=1.5",
+    "expires_in=",
+    "tab=files",
+    "tab=more",
+    "x",
+    "%zz=1",
+    "a=%E0%A4",
+    "=v",
+    "%73tate=st4te",
+    "caf%C3%A9=%E2%82%AC",
+];
+
+/// A callback's parameters: a genuine answer of one kind, then up to three random changes
+/// (a parameter added from [`PARAMS`], one dropped, one replaced).
+fn pick_params(r: &mut Rng) -> String {
+    const ANSWERS: &[&[&str]] = &[
+        &["code=c0de-1", "username=demo_user", "state=st4te"],
+        &[
+            "access_token=0b6e-tok",
+            "token_type=Bearer",
+            "expires_in=315359999",
+            "state=st4te",
+        ],
+        &[
+            "error=access_denied",
+            "error_description=User+denied+authentication.",
+            "state=st4te",
+        ],
+        &["error=server_error", "state=st4te"],
+        &[],
+    ];
+    let mut p: Vec<&str> = ANSWERS[r.below(ANSWERS.len())].to_vec();
+    for _ in 0..r.below(4) {
+        match r.below(3) {
+            0 => p.insert(r.below(p.len() + 1), PARAMS[r.below(PARAMS.len())]),
+            1 if !p.is_empty() => {
+                p.remove(r.below(p.len()));
+            }
+            _ if !p.is_empty() => {
+                let i = r.below(p.len());
+                p[i] = PARAMS[r.below(PARAMS.len())];
+            }
+            _ => {}
+        }
+    }
+    p.join("&")
+}
+
+#[wasm_bindgen_test]
+fn callbacks_agree() {
+    let seeds = [
+        "https://app.example.com/cb?code=c0de&username=demo_user&state=st4te",
+        "https://app.example.com/cb#access_token=0b6e-tok&token_type=Bearer&expires_in=315359999&state=st4te",
+        "https://app.example.com/cb?error=access_denied&error_description=User+denied+authentication.&state=st4te",
+        "https://app.example.com/cb#error=access_denied&state=st4te",
+        "https://app.example.com/cb?tab=1&tab=2&code=c0de&username=demo_user&state=st4te#section",
+        "https://app.example.com/cb?code=c0de&username=demo_user&state=st4te&state=st4te",
+        "https://app.example.com/cb",
+    ];
+    let mut urls: Vec<String> = seeds.iter().map(|s| s.to_string()).collect();
+    let mut r = Rng(8);
+    for _ in 0..800 {
+        let mut url = "https://app.example.com/cb".to_string();
+        // the answer in the query, in the fragment, or in both
+        let (query, fragment) = match r.below(3) {
+            0 => (pick_params(&mut r), String::new()),
+            1 => (String::new(), pick_params(&mut r)),
+            _ => (pick_params(&mut r), pick_params(&mut r)),
+        };
+        if !query.is_empty() || r.below(4) == 0 {
+            url.push('?');
+            url.push_str(&query);
+        }
+        if !fragment.is_empty() || r.below(4) == 0 {
+            url.push('#');
+            url.push_str(&fragment);
+        }
+        urls.push(url);
+    }
+    let mut outcomes = std::collections::BTreeMap::<String, usize>::new();
+    for url in &urls {
+        for flow in [None, Some("code"), Some("token")] {
+            let (rust, js) = (rust_callback(url, flow), js_callback(url, flow));
+            assert_eq!(rust, js, "{url} (flow {flow:?})");
+            let kind = rust["error"]
+                .as_str()
+                .or(rust["flow"].as_str())
+                .unwrap_or("?")
+                .to_string();
+            *outcomes.entry(kind).or_default() += 1;
+        }
+    }
+    // the inputs reach every outcome
+    for kind in [
+        "code",
+        "token",
+        "STATE_MISMATCH",
+        "ACCESS_DENIED",
+        "OAUTH",
+        "INVALID_ARGUMENT",
+        "DECODE",
+    ] {
+        assert!(
+            outcomes.get(kind).is_some_and(|&n| n > 5),
+            "{kind}: {outcomes:?}"
+        );
+    }
+}

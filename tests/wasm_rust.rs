@@ -328,6 +328,62 @@ async fn dropping_a_future_cancels_its_request() {
 }
 
 #[wasm_bindgen_test]
+async fn a_dropped_call_gives_back_its_rate_limit_slot() {
+    reset(0).await;
+    // one request per second: the dropped call held the only slot
+    let c = Client::builder()
+        .api_key(KEY)
+        .access_token(TOKEN)
+        .base_url(format!("{BASE}/v2"))
+        .requests_per_second(1)
+        .build()
+        .unwrap();
+    fault(json!({ "action": "delay", "delay_ms": 1500, "path": "/v2/library/info" })).await;
+    {
+        let call = c.info().into_future();
+        let timer = sleep(200);
+        futures_util::pin_mut!(call, timer);
+        if let futures_util::future::Either::Left(_) =
+            futures_util::future::select(call, timer).await
+        {
+            panic!("the held answer came early");
+        }
+    }
+    let e = c.info().timeout(std::time::Duration::from_secs(4)).await;
+    assert!(e.is_ok(), "the next call got the slot back: {e:?}");
+    http("DELETE", "/_emulator/faults", None).await;
+}
+
+#[wasm_bindgen_test]
+async fn calls_that_meet_the_same_401_share_one_token_refresh() {
+    reset(0).await;
+    let asked = Rc::new(Cell::new(0));
+    let n = asked.clone();
+    let c = Client::builder()
+        .api_key(KEY)
+        .access_token("stale-token-0000")
+        .base_url(format!("{BASE}/v2"))
+        .requests_per_second(0)
+        .token_source(move || {
+            n.set(n.get() + 1);
+            async {
+                sleep(150).await;
+                Ok(TOKEN.to_string())
+            }
+        })
+        .build()
+        .unwrap();
+    let (a, b, d) = futures_util::future::join3(
+        c.info().into_future(),
+        c.files().list().send(),
+        c.folders().list().send(),
+    )
+    .await;
+    assert!(a.is_ok() && b.is_ok() && d.is_ok());
+    assert_eq!(asked.get(), 1, "three 401s, one call of the token source");
+}
+
+#[wasm_bindgen_test]
 async fn a_fetch_function_and_a_token_source() {
     reset(0).await;
     // a caller's fetch function (as a Worker's service binding is) sees every request
@@ -373,4 +429,164 @@ async fn a_fetch_function_and_a_token_source() {
     let statuses: Vec<u64> = log().await.into_iter().map(|e| e.2).collect();
     assert_eq!(statuses[..2], [401, 200]);
     drop(f);
+}
+
+// ---------------------------------------------------------------- sign-in (the oauth module)
+
+/// A fetch function that answers every request with this status and JSON body, and records the
+/// request's method, URL, Content-Type and body.
+fn answering(
+    status: u16,
+    body: &'static str,
+    seen: Rc<std::cell::RefCell<Vec<String>>>,
+) -> (
+    js_sys::Function,
+    Closure<dyn FnMut(web_sys::Request) -> js_sys::Promise>,
+) {
+    let f = Closure::<dyn FnMut(web_sys::Request) -> js_sys::Promise>::new(
+        move |r: web_sys::Request| {
+            let seen = seen.clone();
+            wasm_bindgen_futures::future_to_promise(async move {
+                let text = JsFuture::from(r.text().unwrap()).await.unwrap();
+                seen.borrow_mut().push(format!(
+                    "{} {} {} {}",
+                    r.method(),
+                    r.url(),
+                    r.headers().get("content-type").unwrap().unwrap_or_default(),
+                    text.as_string().unwrap()
+                ));
+                let init = web_sys::ResponseInit::new();
+                init.set_status(status);
+                let response =
+                    web_sys::Response::new_with_opt_str_and_init(Some(body), &init).unwrap();
+                Ok(response.into())
+            })
+        },
+    );
+    (f.as_ref().clone().into(), f)
+}
+
+#[wasm_bindgen_test]
+async fn sign_in_helpers() {
+    use ctct_mylibrary::oauth::{self, Callback, Flow};
+    let oauth_base = format!("{BASE}/oauth2");
+    // the authorization URL and its callback (the parsing is the same on every target; the
+    // native unit tests and the agreement suite cover its rules)
+    let auth = oauth::authorization_url(KEY, format!("{BASE}/"), Flow::Token)
+        .oauth_base_url(&oauth_base)
+        .build()
+        .unwrap();
+    assert_eq!(auth.state.len(), 43, "a state from crypto.getRandomValues");
+    let back = format!(
+        "{BASE}/#access_token={TOKEN}&token_type=Bearer&expires_in=60&state={}",
+        auth.state
+    );
+    let Callback::Token(t) = oauth::parse_callback(&back, &auth.state).parse().unwrap() else {
+        panic!("a token callback");
+    };
+    assert_eq!((t.access_token.as_str(), t.expires_in), (TOKEN, Some(60)));
+
+    // token information from the emulator: the fixed token is demo_user's
+    let info = oauth::token_info(TOKEN)
+        .oauth_base_url(&oauth_base)
+        .await
+        .unwrap();
+    assert_eq!(
+        (info.client_id.as_str(), info.user_name.as_str()),
+        (KEY, "demo_user")
+    );
+    let e = oauth::token_info("00000000-0000-4000-8000-000000000000")
+        .oauth_base_url(&oauth_base)
+        .await
+        .unwrap_err();
+    assert_eq!((e.code(), e.status()), (ErrorCode::OAuth, 404));
+    assert!(!e.to_string().contains("00000000-0000-4000-8000"), "{e}");
+
+    // the exchange: refused in a browser page unless allowed, sent in a form body elsewhere
+    let exchange = || {
+        oauth::exchange_code(
+            KEY,
+            "demo-client-secret",
+            "no-such-code-1234",
+            format!("{BASE}/"),
+        )
+        .oauth_base_url(&oauth_base)
+    };
+    let in_page = js_sys::Reflect::has(&js_sys::global(), &"document".into()).unwrap();
+    if in_page {
+        let e = exchange().await.unwrap_err();
+        assert_eq!(
+            (e.code(), e.argument()),
+            (
+                ErrorCode::InvalidArgument,
+                Some("dangerously_allow_browser")
+            )
+        );
+    }
+    let e = exchange()
+        .dangerously_allow_browser(true)
+        .await
+        .unwrap_err();
+    assert_eq!((e.code(), e.status()), (ErrorCode::OAuth, 400));
+    assert_eq!(e.errors()[0].error_key, "invalid_grant");
+    let text = format!("{e} {e:?}");
+    assert!(
+        !text.contains("demo-client-secret") && !text.contains("no-such-code-1234"),
+        "{text}"
+    );
+    assert_eq!(
+        e.request().unwrap().url,
+        format!("{BASE}/oauth2/oauth/token")
+    );
+
+    // what a fetch function receives, and answers the emulator does not give
+    let seen = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let (f, _keep) = answering(
+        200,
+        r#"{"access_token":"v6574b42-a5bc-4574-a87f-5c9d1202e316","expires_in":"308874923","token_type":"Bearer"}"#,
+        seen.clone(),
+    );
+    let token = exchange()
+        .dangerously_allow_browser(true)
+        .fetch(f)
+        .await
+        .unwrap();
+    assert_eq!(token.expires_in, 308_874_923, "a string expires_in");
+    assert_eq!(
+        seen.borrow()[0],
+        format!(
+            "POST {BASE}/oauth2/oauth/token application/x-www-form-urlencoded grant_type=authorization_code&client_id={KEY}&client_secret=demo-client-secret&code=no-such-code-1234&redirect_uri={}",
+            js_sys::encode_uri_component(&format!("{BASE}/"))
+        )
+    );
+    let (f, _keep2) = answering(
+        200,
+        r#"{"access_token":"a b","expires_in":1}"#,
+        seen.clone(),
+    );
+    let e = exchange()
+        .dangerously_allow_browser(true)
+        .fetch(f)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Decode);
+    // a time budget and a signal
+    let never = Closure::<dyn FnMut(web_sys::Request) -> js_sys::Promise>::new(|_| {
+        js_sys::Promise::new(&mut |_, _| {})
+    });
+    let never_fn: js_sys::Function = never.as_ref().clone().into();
+    let e = oauth::token_info(TOKEN)
+        .fetch(never_fn.clone())
+        .timeout(Duration::from_millis(50))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Timeout);
+    let ac = web_sys::AbortController::new().unwrap();
+    ac.abort_with_reason(&JsValue::from("gone"));
+    let e = oauth::token_info(TOKEN)
+        .fetch(never_fn)
+        .signal(&ac.signal())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Aborted);
 }

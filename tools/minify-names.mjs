@@ -51,9 +51,12 @@ for (const [key, short] of imports) {
     if (!re.test(glue)) throw new Error(`the glue has no import ${field}`);
     glue = glue.replace(re, `$1${JSON.stringify(short)}$2`);
   } else {
+    // Every other import is the runtime's, which the glue names import1 (checked below).
+    if (!module.endsWith("/src/js/runtime.js")) throw new Error(`an import from an unknown module: ${module}`);
     runtimeFields.push(`${JSON.stringify(short)}: import1[${JSON.stringify(field)}]`);
   }
 }
+if (runtimeFields.length && !/^import \* as import1 from "[^"]*\/src\/js\/runtime\.js"$/m.test(glue)) throw new Error("the glue does not import the runtime as import1");
 const returned = /return \{\n\s+__proto__: null,\n\s+"\.\/ctct_mylibrary_bg\.js": import0,\n(\s+"[^"]+": import\d+,\n)+\s+\};/;
 if (!returned.test(glue)) throw new Error("the glue's import object has an unknown shape");
 glue = glue.replace(returned, `return { __proto__: null, a: { ...import0, ${runtimeFields.join(", ")} } };`);

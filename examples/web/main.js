@@ -11,4 +11,17 @@ for await (const file of client.files({ limit: 100 })) {
   n++;
 }
 document.getElementById("status").textContent = `${n} files`;
+
+// An error's stack shows where the app called the client, bundled or not (a method name, which
+// minifiers keep).
+const viewer = {
+  async openMissingFile() {
+    return await client.getFile("no-such-file");
+  },
+};
+try {
+  await viewer.openMissingFile();
+} catch (e) {
+  document.documentElement.dataset.errorStack = e.stack;
+}
 document.documentElement.dataset.done = String(n);

@@ -35,6 +35,7 @@ use crate::exec::{Core, TokenSource};
 use crate::ops::Face;
 use crate::ops::info::GetInfo;
 use crate::transport::web::Fetch;
+use std::cell::RefCell;
 use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
@@ -67,13 +68,32 @@ impl ClientBuilder {
     }
     /// Where tokens come from: called when the client has none, and once more when the API
     /// answers 401, after which the request is sent again.
+    ///
+    /// Calls that ask while it is at work (several calls meeting the same 401) share that one
+    /// call of it.
     pub fn token_source<F, Fut>(mut self, source: F) -> Self
     where
         F: Fn() -> Fut + 'static,
         Fut: Future<Output = Result<String, Error>> + 'static,
     {
+        use futures_util::FutureExt;
+        use futures_util::future::{LocalBoxFuture, Shared};
+        type Pending = Shared<LocalBoxFuture<'static, Result<String, Error>>>;
+        let pending: RefCell<Option<Pending>> = RefCell::new(None);
         self.options.token_source = true;
-        self.token_source = Some(Rc::new(move || Box::pin(source())));
+        self.token_source = Some(Rc::new(move || {
+            let mut slot = pending.borrow_mut();
+            let shared = match &*slot {
+                // Under way: share it.
+                Some(p) if p.peek().is_none() => p.clone(),
+                _ => {
+                    let p = source().boxed_local().shared();
+                    *slot = Some(p.clone());
+                    p
+                }
+            };
+            Box::pin(shared)
+        }));
         self
     }
     /// Default `https://api.constantcontact.com/v2`: a proxy that adds the credentials, or the

@@ -74,7 +74,7 @@ export interface UploadOptions extends CallOptions {
 export interface WaitOptions {
   /** Time between status checks (default 1000 ms, at least 50). */
   intervalMs?: number | null | undefined;
-  /** Gives up with TIMEOUT after this long (default 120000 ms). */
+  /** Gives up with TIMEOUT after this long (default 120000 ms; 0: waits as long as it takes). */
   timeoutMs?: number | null | undefined;
   /** Cancels the wait with ABORTED. */
   signal?: AbortSignal | null | undefined;

@@ -38,7 +38,7 @@ export class MyLibraryError extends Error {
   }
 }
 
-function redactText(text, forms) {
+export function redactText(text, forms) {
   let out = String(text);
   for (const f of forms) if (f && out.includes(f)) out = out.split(f).join("[REDACTED]");
   return out;
@@ -57,7 +57,7 @@ function safeString(v) {
  * own string properties and its own cause, down the chain (what `util.inspect` and a console
  * print).
  */
-function safeCause(e, forms, depth = 0) {
+export function safeCause(e, forms, depth = 0) {
   if (e === undefined || e === null || forms.length === 0) return e;
   if (typeof e !== "object" && typeof e !== "function") {
     const text = safeString(e);
@@ -163,9 +163,8 @@ export class Scope {
   stop(state) {
     if (this.state !== "running") return;
     this.state = state;
-    const e = new Error(state === "timeout" ? "The call timed out" : state === "dropped" ? "The call was dropped" : "The call was aborted");
-    e.name = "AbortError";
-    this.controller.abort(e);
+    // Why is `state`; the executor reads it there, and words it in the call's error.
+    this.controller.abort(abortError());
     for (const w of this.waiters) w();
     this.waiters.clear();
   }
@@ -179,14 +178,9 @@ export class Scope {
    * then runs to its end.
    */
   guard(promise) {
-    const stopped = () => {
-      const e = new Error("The call was stopped");
-      e.name = "AbortError";
-      return e;
-    };
-    if (this.state !== "running") return Promise.reject(stopped());
+    if (this.state !== "running") return Promise.reject(abortError());
     return new Promise((resolve, reject) => {
-      const stop = () => reject(stopped());
+      const stop = () => reject(abortError());
       this.waiters.add(stop);
       promise.then(
         (v) => { this.waiters.delete(stop); resolve(v); },
@@ -221,6 +215,13 @@ export class Scope {
     this.waiters.clear();
     for (const w of waiters) w();
   }
+}
+
+/** The Error a stopped call's fetch rejects with (gloo-net must only ever see an Error). */
+function abortError() {
+  const e = new Error("The call was stopped");
+  e.name = "AbortError";
+  return e;
 }
 
 /** The longest delay setTimeout takes. */
@@ -322,9 +323,13 @@ function headersOf(r) {
   }
 }
 
-/** The v2 error array in a parsed body, or [] when it is not one. */
+/**
+ * The errors of a parsed error body: the API's `[{ error_key, error_message }]`, or the OAuth2
+ * server's `{ error, error_description }` as one such entry.
+ */
 function errorList(value) {
   const out = [];
+  if (typeof value?.error === "string") value = [{ error_key: value.error, error_message: value.error_description }];
   if (!Array.isArray(value)) return out;
   for (const e of value) {
     if (e && typeof e === "object" && (typeof e.error_key === "string" || typeof e.error_message === "string")) {
@@ -342,6 +347,9 @@ function replyOf(status, headers, text, kind, listing) {
     reply.text = text;
     return reply;
   }
+  // A success whose body is not read (an upload: a proxy's text or HTML must not turn a stored
+  // file into an error, which a retry would store twice).
+  if (kind === "nothing" && ok) return new Reply("answer", status, headers);
   let value;
   if (text.trim().length > 0) {
     try {
@@ -358,7 +366,6 @@ function replyOf(status, headers, text, kind, listing) {
     reply.errors = errorList(value);
     return reply;
   }
-  if (kind === "nothing") return new Reply("answer", status, headers);
   const checked = validate(kind, value, listing);
   if (checked.error !== undefined) {
     const reply = new Reply("invalid", status, headers);
@@ -445,9 +452,7 @@ export function xhrUpload(url, token, form, onProgress, scope) {
     const finish = (v) => { if (!settled) { settled = true; scope.waiters.delete(abort); resolve(v); } };
     const abort = () => {
       try { xhr.abort(); } catch { /* ignore */ }
-      const e = new Error("The upload was stopped");
-      e.name = "AbortError";
-      finish(failedReply(e));
+      finish(failedReply(abortError()));
     };
     xhr.open("POST", url);
     xhr.setRequestHeader("Accept", "application/json");
@@ -690,26 +695,39 @@ async function* itemsOf(pages) {
 const packageRoot = (() => {
   try { return new URL("../../../../", import.meta.url).href; } catch { return undefined; }
 })();
+/** True when this file is not where the package put it (a bundle: the root would be the app's). */
+const bundled = packageRoot === undefined || !import.meta.url.includes("/snippets/");
 function ours(line) {
-  return line.includes("wasm://") || line.includes("wasm-function") || (packageRoot !== undefined && line.includes(packageRoot));
+  return packageRoot !== undefined && line.includes(packageRoot);
 }
 
-/** The caller's frames at the start of a call (V8 would otherwise keep only our own ten). */
-function callSite() {
+/**
+ * The caller's frames at the start of a call: those below `entry` (our public function), where
+ * the runtime can say so (V8: Node, Deno, workerd, Chromium), which holds in a bundle too;
+ * elsewhere the whole stack, our own frames told apart by their URL.
+ */
+export function callSite(entry) {
   const limit = Error.stackTraceLimit;
   try {
     if (typeof limit === "number") Error.stackTraceLimit = limit + 30;
-    return new Error();
+    const site = new Error();
+    if (typeof Error.captureStackTrace === "function" && typeof entry === "function") {
+      Error.captureStackTrace(site, entry);
+    }
+    return site;
   } finally {
     if (typeof limit === "number") Error.stackTraceLimit = limit;
   }
 }
 
 /** Gives a MyLibraryError the frames of the call site instead of the runtime's own. */
-function withCallerFrames(e, site) {
+export function withCallerFrames(e, site) {
   if (!(e instanceof MyLibraryError) || typeof site?.stack !== "string") return e;
   try {
-    const frames = site.stack.split("\n").slice(1).filter((l) => /^\s+at |@/.test(l) && !ours(l));
+    // Our URL tells our frames apart, unless a bundle put the package in the app's own file;
+    // then only the frames above our entry are left out (where the runtime can say which).
+    const mine = (l) => l.includes("wasm://") || l.includes("wasm-function") || (!bundled && ours(l));
+    const frames = site.stack.split("\n").slice(1).filter((l) => /^\s+at |@/.test(l) && !mine(l));
     e.stack = `${e.name}: ${e.message}\n${frames.join("\n")}`;
   } catch { /* keep the stack */ }
   return e;
@@ -748,16 +766,16 @@ export function wrapClient(Generated) {
     const method = Generated.prototype[name];
     if (name === "constructor" || name === "free" || name.startsWith("__") || typeof method !== "function") continue;
     const iterates = name === "pages";
-    define(proto, name, {
+    const entry = {
       [name](...args) {
         const refused = usable(this, name);
         if (refused) {
-          const e = withCallerFrames(refused, callSite());
+          const e = withCallerFrames(refused, callSite(entry));
           if (iterates) return rejecting(e);
           if (name === "setAccessToken") throw e;
           return Promise.reject(e);
         }
-        const site = callSite();
+        const site = callSite(entry);
         let out;
         try {
           out = method.apply(this, args);
@@ -766,8 +784,8 @@ export function wrapClient(Generated) {
         }
         if (iterates) {
           const next = out.next.bind(out);
-          out.next = (...a) => {
-            const at = callSite();
+          out.next = function next_(...a) {
+            const at = callSite(next_);
             return next(...a).catch((e) => { throw withCallerFrames(e, at); });
           };
           return out;
@@ -775,16 +793,18 @@ export function wrapClient(Generated) {
         if (out instanceof Promise) return out.catch((e) => { throw withCallerFrames(e, site); });
         return out;
       },
-    }[name]);
+    }[name];
+    define(proto, name, entry);
   }
   for (const [name, list] of Object.entries(ITEMS)) {
-    define(proto, name, {
+    const entry = {
       [name](params, options) {
         const refused = usable(this, name);
-        if (refused) return rejecting(withCallerFrames(refused, callSite()));
+        if (refused) return rejecting(withCallerFrames(refused, callSite(entry)));
         return itemsOf(this.pages(list, params, options));
       },
-    }[name]);
+    }[name];
+    define(proto, name, entry);
   }
   define(proto, "free", function free() {
     if (this instanceof Generated && this.__wbg_ptr !== 0) Generated.prototype.free.call(this);

@@ -27,7 +27,7 @@ impl Visitor<'_> for Count {
             .and_then(|v| self.visit_u64(v))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<u64, E> {
-        // JSON numbers reach Rust as floats through serde-wasm-bindgen; `1.0` is the integer 1.
+        // A JSON number written with a fraction (`1.0`) is the integer 1, as JavaScript reads it.
         if v.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER as f64).contains(&v) {
             Ok(v as u64)
         } else {
@@ -133,7 +133,7 @@ impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for MapOnly<T> {
 }
 
 /// An optional object. serde would also build a struct whose fields are all optional from an
-/// array (serde-wasm-bindgen reads an array's properties like an object's); an array is not
+/// array (serde reads a sequence into a struct field by field); an array is not
 /// what the API sends, so it is refused, as the JavaScript validator refuses it.
 pub fn opt_object<'de, D: Deserializer<'de>, T: serde::Deserialize<'de>>(
     d: D,

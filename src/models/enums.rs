@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
+#[cfg(feature = "js")]
 use wasm_bindgen::prelude::wasm_bindgen;
 
 macro_rules! api_enum {
@@ -168,6 +169,7 @@ impl FileType {
     }
 }
 
+#[cfg(feature = "js")]
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ENUMS: &str = r#"
 /** How files are sorted. `DIMENSION` is height × width. */

@@ -1,11 +1,13 @@
 use super::de;
 use super::enums::{FileSource, FileStatus, FileType};
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "js")]
 use tsify::Tsify;
 
 /// A file's thumbnail: for images a scaled copy (longest side 200 px), for documents a
 /// generic icon.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(Tsify))]
 pub struct Thumbnail {
     /// Where the thumbnail is hosted.
     pub url: String,
@@ -18,7 +20,8 @@ pub struct Thumbnail {
 }
 
 /// A file in MyLibrary (named `LibraryFile` so it does not shadow the DOM's `File`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(Tsify))]
 #[serde(try_from = "RawFile")]
 pub struct LibraryFile {
     /// The file's id.
@@ -27,14 +30,14 @@ pub struct LibraryFile {
     pub name: String,
     /// The user's description (at most 100 characters).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
+    #[cfg_attr(feature = "js", tsify(optional))]
     pub description: Option<String>,
     /// Name of the folder the file is in.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
+    #[cfg_attr(feature = "js", tsify(optional))]
     pub folder: Option<String>,
     /// Id of the folder the file is in; `null` for a file in no folder.
-    #[tsify(type = "string | null")]
+    #[cfg_attr(feature = "js", tsify(type = "string | null"))]
     pub folder_id: Option<String>,
     /// Height in pixels (0 for documents).
     pub height: u64,
@@ -46,14 +49,14 @@ pub struct LibraryFile {
     pub url: String,
     /// Where the file came from.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "FileSource | (string & {})")]
+    #[cfg_attr(feature = "js", tsify(optional, type = "FileSource | (string & {})"))]
     pub source: Option<FileSource>,
     /// The file's status.
-    #[tsify(type = "FileStatus | (string & {})")]
+    #[cfg_attr(feature = "js", tsify(type = "FileStatus | (string & {})"))]
     pub status: FileStatus,
     /// The thumbnail.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
+    #[cfg_attr(feature = "js", tsify(optional))]
     pub thumbnail: Option<Thumbnail>,
     /// When the file was added (ISO-8601).
     pub created_date: String,
@@ -62,7 +65,7 @@ pub struct LibraryFile {
     /// Whether the file is an image.
     pub is_image: bool,
     /// The file's type (some responses call it `type`).
-    #[tsify(type = "FileType | (string & {})")]
+    #[cfg_attr(feature = "js", tsify(type = "FileType | (string & {})"))]
     pub file_type: FileType,
 }
 

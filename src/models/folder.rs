@@ -1,9 +1,11 @@
 use super::de;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "js")]
 use tsify::Tsify;
 
 /// A MyLibrary folder. Folders nest three levels deep; `children` holds the sub-folders.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(Tsify))]
 #[serde(from = "RawFolder")]
 pub struct Folder {
     /// The folder's id (negative integers as strings in every recorded response).

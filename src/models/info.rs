@@ -2,10 +2,12 @@ use super::de;
 use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+#[cfg(feature = "js")]
 use tsify::Tsify;
 
 /// Storage used and left in the account.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(Tsify))]
 pub struct UsageSummary {
     /// Number of folders.
     #[serde(deserialize_with = "de::count")]
@@ -37,7 +39,8 @@ pub struct UsageSummary {
 }
 
 /// The library's limits and usage (`GET /library/info`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Tsify)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "js", derive(Tsify))]
 pub struct LibraryInfo {
     /// Root URL of the image host.
     pub image_root: String,

@@ -7,7 +7,7 @@
 //! enum value is kept as its string. The JavaScript validator (`js/runtime.js`) applies the
 //! same rules to the parsed object in place, and a property test keeps the two in agreement.
 
-mod de;
+pub(crate) mod de;
 mod enums;
 mod file;
 mod folder;

@@ -2,10 +2,12 @@ use super::de;
 use super::file::LibraryFile;
 use super::folder::Folder;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "js")]
 use tsify::Tsify;
 
 /// One page of files.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(Tsify))]
 #[serde(try_from = "RawPage<LibraryFile>")]
 pub struct FilePage {
     /// The files of this page.
@@ -14,12 +16,13 @@ pub struct FilePage {
     /// such as `files?next=...`, which carries its listing and options); absent on the last
     /// page.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
+    #[cfg_attr(feature = "js", tsify(optional))]
     pub next: Option<String>,
 }
 
 /// One page of top-level folders, each with its sub-folders.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(Tsify))]
 #[serde(try_from = "RawPage<Folder>")]
 pub struct FolderPage {
     /// The folders of this page.
@@ -28,7 +31,7 @@ pub struct FolderPage {
     /// such as `files?next=...`, which carries its listing and options); absent on the last
     /// page.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
+    #[cfg_attr(feature = "js", tsify(optional))]
     pub next: Option<String>,
 }
 

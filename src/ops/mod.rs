@@ -70,6 +70,10 @@ pub enum Kind {
     UploadStatuses,
     /// `MoveResult[]`
     MoveResults,
+    /// The OAuth2 token endpoint's answer (`AccessToken`).
+    Token,
+    /// The OAuth2 token information endpoint's answer (`TokenInfo`).
+    TokenInfo,
     /// No answer is read (204, or a body the caller did not ask for).
     Nothing,
 }
@@ -85,6 +89,8 @@ impl Kind {
             Kind::FilePage => "filePage",
             Kind::UploadStatuses => "uploadStatuses",
             Kind::MoveResults => "moveResults",
+            Kind::Token => "token",
+            Kind::TokenInfo => "tokenInfo",
             Kind::Nothing => "nothing",
         }
     }
@@ -99,6 +105,31 @@ pub struct Target {
     pub api_key: Option<String>,
 }
 
+/// A request body, already serialised.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// JSON (the API's bodies).
+    Json(String),
+    /// `application/x-www-form-urlencoded` (the OAuth2 server's).
+    Form(String),
+}
+
+impl Body {
+    /// Its `Content-Type`.
+    pub fn content_type(&self) -> &'static str {
+        match self {
+            Body::Json(_) => "application/json",
+            Body::Form(_) => "application/x-www-form-urlencoded",
+        }
+    }
+    /// Its text.
+    pub fn text(&self) -> &str {
+        match self {
+            Body::Json(t) | Body::Form(t) => t,
+        }
+    }
+}
+
 /// One planned HTTP request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpCall {
@@ -106,8 +137,8 @@ pub struct HttpCall {
     pub method: Method,
     /// The full URL (with `api_key` when the client has one).
     pub url: String,
-    /// A JSON body, already serialised.
-    pub body: Option<String>,
+    /// The body, already serialised.
+    pub body: Option<Body>,
     /// How the answer is read.
     pub kind: Kind,
     /// For a page: the listing its `next` continues.
@@ -232,7 +263,7 @@ pub fn plan(
     let one = |ids: &[&str]| HttpCall {
         method,
         url: url::build(&t.base, &op.path(ids), &query, t.api_key.as_deref()),
-        body: op.body(ids),
+        body: op.body(ids).map(Body::Json),
         kind,
         listing: listing.clone(),
     };

@@ -127,6 +127,40 @@ extern "C" {
     pub fn describe(value: &JsValue) -> String;
 }
 
+fn global_field(o: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(o, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Fills `buf` from the global `crypto.getRandomValues`; false without Web Crypto.
+pub fn fill_random(buf: &mut [u8]) -> bool {
+    let crypto = global_field(&js_sys::global(), "crypto");
+    let Some(get) = global_field(&crypto, "getRandomValues")
+        .dyn_into::<Function>()
+        .ok()
+    else {
+        return false;
+    };
+    let Ok(len) = u32::try_from(buf.len()) else {
+        return false;
+    };
+    let array = js_sys::Uint8Array::new_with_length(len);
+    if get.call1(&crypto, &array).is_err() {
+        return false;
+    }
+    array.copy_to(buf);
+    true
+}
+
+/// True inside a browser page (a window with a document): not a worker, Node, Deno or workerd.
+/// There a secret is anyone's to read.
+pub fn in_browser_page() -> bool {
+    let global = js_sys::global();
+    let window = global_field(&global, "window");
+    window.is_object()
+        && global_field(&window, "document").is_object()
+        && global_field(&global, "navigator").is_object()
+}
+
 /// One call's cancellation scope on the web. Dropped before its call ended (the call's future
 /// was dropped), it stops the request, so that dropping a future cancels its call.
 pub struct WebScope(JsScope, std::cell::Cell<bool>);
@@ -325,9 +359,9 @@ impl Transport for Fetch {
     ) -> Reply {
         let b = builder(&call.url, call.method, token, &scope.0);
         let built = match &call.body {
-            Some(json) => b
-                .header("Content-Type", "application/json")
-                .body(JsValue::from_str(json)),
+            Some(body) => b
+                .header("Content-Type", body.content_type())
+                .body(JsValue::from_str(body.text())),
             None => b.build(),
         };
         let request = match built {

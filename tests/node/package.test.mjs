@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readdirSync, rmSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -68,4 +68,34 @@ test("the package holds what it should and nothing more", () => {
   }
   assert.ok(listed.some((f) => f.endsWith("runtime.js")), "the JS runtime is packed");
   assert.equal(listed.filter((f) => f.endsWith(".wasm")).length, 1, "one wasm binary for every runtime");
+});
+
+test("every JavaScript file ships a source map that names its own sources", () => {
+  const files = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: join(root, "pkg"), encoding: "utf8" }))[0].files.map((f) => f.path);
+  const js = files.filter((f) => f.endsWith(".js"));
+  assert.ok(js.length >= 6, js.join(", "));
+  for (const f of js) {
+    const text = readFileSync(join(root, "pkg", f), "utf8");
+    const ref = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(text);
+    assert.ok(ref, `${f} names its source map`);
+    const map = join(root, "pkg", f, "..", ref[1]);
+    assert.ok(existsSync(map), `${f}'s map ${ref[1]} exists`);
+    assert.ok(files.includes(join(f, "..", ref[1]).replace(/^\.\//, "")), `${f}'s map is packed`);
+    const parsed = JSON.parse(readFileSync(map, "utf8"));
+    assert.equal(parsed.version, 3);
+    assert.ok(parsed.sources.length > 0 && parsed.mappings.length > 0, `${f}'s map maps something`);
+  }
+});
+
+test("the ErrorCode type lists every code the client gives", () => {
+  const rust = readFileSync(join(root, "src/error.rs"), "utf8");
+  const body = rust.slice(rust.indexOf("pub fn as_str(self)"), rust.indexOf("/// One entry of a v2 error array"));
+  const codes = [...body.matchAll(/=> "([A-Z_]+)"/g)].map((m) => m[1]).sort();
+  assert.ok(codes.length >= 9, codes.join());
+  for (const dts of ["index.d.ts", "index.d.cts"]) {
+    const text = readFileSync(join(root, "pkg", dts), "utf8");
+    const union = /export type ErrorCode =([^;]+);/.exec(text);
+    assert.ok(union, `${dts} declares ErrorCode`);
+    assert.deepEqual([...union[1].matchAll(/"([A-Z_]+)"/g)].map((m) => m[1]).sort(), codes, dts);
+  }
 });

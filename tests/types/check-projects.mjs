@@ -22,11 +22,13 @@ for (const [project, expected] of [["cjs", "index.d.cts"], ["esm", "index.d.ts"]
   } finally {
     rmSync(modules, { recursive: true, force: true });
   }
-  const used = out.split("\n").filter((l) => /pkg\/index\.d\.c?ts$/.test(l.trim()));
-  if (!used.some((l) => l.trim().endsWith(expected))) {
-    console.error(out);
-    console.error(`type test failed: the ${project} project did not resolve ${expected}`);
-    process.exit(1);
+  const used = out.split("\n").filter((l) => /pkg\/(index|oauth)\.d\.c?ts$/.test(l.trim()));
+  for (const file of [expected, expected.replace("index", "oauth")]) {
+    if (!used.some((l) => l.trim().endsWith(file))) {
+      console.error(out);
+      console.error(`type test failed: the ${project} project did not resolve ${file}`);
+      process.exit(1);
+    }
   }
-  console.log(`${project}: compiles, with ${expected}`);
+  console.log(`${project}: compiles, with ${expected} and ${expected.replace("index", "oauth")}`);
 }

@@ -1,5 +1,6 @@
 // Each line below must be a type error; the test checks every one is reported.
 import { MyLibraryClient, MyLibraryError, type LibraryFile } from "ctct-mylibrary";
+import { authorizationUrl, parseCallback, exchangeCode, tokenInfo } from "ctct-mylibrary/oauth";
 const client = new MyLibraryClient({ apiKey: "k", accessToken: "t" });
 client.listFiles({ limt: 5 }); // @expect-error unknown option
 client.listFiles({ sortBy: "ADDED_DATE" }); // @expect-error alias is not a request value
@@ -17,4 +18,12 @@ async function a(): Promise<LibraryFile> { return client.updateFile("1", { name:
 async function b() { const s = await client.waitForUpload("1"); return s.status === "Failed"; } // @expect-error an awaited upload is Active
 client.pages("listEverything"); // @expect-error only the list methods page
 async function c() { for await (const f of client.files()) void f.nope; } // @expect-error items are files
-void a, b, c;
+authorizationUrl({ clientId: "k", redirectUri: "https://a.example/" }); // @expect-error flow is required
+authorizationUrl({ clientId: "k", redirectUri: "https://a.example/", flow: "implicit" }); // @expect-error code or token
+parseCallback("https://a.example/?code=c&state=s"); // @expect-error the state is required
+const token = parseCallback("https://a.example/#access_token=t", { state: "s", flow: "token" }); void token.code; // @expect-error a token callback has no code
+exchangeCode({ clientId: "k", code: "c", redirectUri: "https://a.example/" }); // @expect-error the secret is required
+exchangeCode({ clientId: "k", clientSecret: "s", code: "c", redirectUri: "u", scope: "all" }); // @expect-error no such option
+async function d() { const t = await exchangeCode({ clientId: "k", clientSecret: "s", code: "c", redirectUri: "u" }); const n: string = t.expiresIn; return n; } // @expect-error expiresIn is a number
+tokenInfo("t", { retries: 2 }); // @expect-error no retries option
+void a, b, c, d;

@@ -1,0 +1,310 @@
+//! The OAuth2 requests (wasm32): the code exchange and the token information, over the web
+//! transport, shared by both faces. Each runs as one request of a client of its own (no
+//! retries, no rate limit), the parameters in a form body, never in the URL: a secret in a URL
+//! ends up in logs.
+
+use super::{
+    AccessToken, TOKEN_INFO_PATH, TOKEN_PATH, TokenInfo, check_client_id, check_redirect_uri,
+    exchange_body, oauth_base, token_info_body,
+};
+use crate::config::{arg, check_token};
+use crate::error::{Error, OAUTH_SERVER};
+use crate::exec::{Core, Ctx};
+use crate::ops::{Body, Face, HttpCall, Kind, Method};
+use crate::transport::ReadAs;
+use crate::transport::web::{Fetch, Reply};
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::time::Duration;
+use wasm_bindgen::JsValue;
+
+use crate::transport::web::in_browser_page;
+
+/// What every OAuth2 request takes besides its own parameters.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct OAuthCall {
+    /// The server (default [`super::DEFAULT_OAUTH_BASE_URL`]).
+    pub base: Option<String>,
+    /// A fetch function (default: the global `fetch`, through gloo-net).
+    pub fetch: Option<js_sys::Function>,
+    /// Cancels the request.
+    pub signal: JsValue,
+    /// The request's time budget in ms (default 30 s; 0: none).
+    pub timeout_ms: Option<u64>,
+}
+
+/// A planned OAuth2 request, and the client that sends it.
+pub(crate) struct Planned {
+    pub core: Core<Fetch>,
+    pub call: HttpCall,
+    pub ctx: Ctx<JsValue>,
+}
+
+impl Planned {
+    fn new(
+        o: OAuthCall,
+        path: &str,
+        body: String,
+        kind: Kind,
+        secrets: &[&str],
+        face: Face,
+    ) -> Result<Planned, Error> {
+        let base = oauth_base(o.base.as_deref(), face)?;
+        let url = format!("{base}{path}");
+        Ok(Planned {
+            core: Core::for_oauth(base, o.timeout_ms, Fetch::new(o.fetch), secrets),
+            call: HttpCall {
+                method: Method::Post,
+                url,
+                body: Some(Body::Form(body)),
+                kind,
+                listing: None,
+            },
+            ctx: Ctx {
+                signal: o.signal,
+                timeout_ms: o.timeout_ms,
+            },
+        })
+    }
+
+    /// Sends the request; the answer, or the error with the request and without a secret.
+    pub async fn send(&self, read: ReadAs, operation: &str) -> Result<Reply, Error> {
+        self.core
+            .call(&self.call, read, &self.ctx)
+            .await
+            .map_err(|e| self.finish(e.into_oauth(), operation))
+    }
+
+    /// Names the operation and removes the secrets.
+    pub fn finish(&self, e: Error, operation: &str) -> Error {
+        self.core.finish(e, operation, None)
+    }
+}
+
+/// The parameters of a code exchange.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Exchange {
+    pub client_id: String,
+    pub client_secret: String,
+    pub code: String,
+    pub redirect_uri: String,
+    pub allow_browser: bool,
+}
+
+impl Exchange {
+    /// Checks the parameters and plans the request: nothing is sent when they are wrong, or
+    /// when this runs in a browser page without `allow_browser`.
+    pub fn plan(&self, o: OAuthCall, face: Face) -> Result<Planned, Error> {
+        check_client_id(&self.client_id, face)?;
+        let required = |v: &str, js, rust| {
+            if v.is_empty() {
+                Err(Error::bad_argument(
+                    arg(face, js, rust),
+                    "must not be empty",
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        required(&self.client_secret, "options.clientSecret", "client_secret")?;
+        required(&self.code, "options.code", "code")?;
+        check_redirect_uri(&self.redirect_uri).map_err(|what| {
+            Error::bad_argument(arg(face, "options.redirectUri", "redirect_uri"), what)
+        })?;
+        if !self.allow_browser && in_browser_page() {
+            return Err(Error::bad_argument(
+                arg(
+                    face,
+                    "options.dangerouslyAllowBrowser",
+                    "dangerously_allow_browser",
+                ),
+                "is not set, and this is a browser page: the client secret would be readable by anyone who opens it. Exchange the code on a server or in a Worker, or use the client flow (flow \"token\") in a page",
+            ));
+        }
+        let body = exchange_body(
+            &self.client_id,
+            &self.client_secret,
+            &self.code,
+            &self.redirect_uri,
+        );
+        let secrets = [
+            self.client_secret.as_str(),
+            self.code.as_str(),
+            self.client_id.as_str(),
+        ];
+        Planned::new(o, TOKEN_PATH, body, Kind::Token, &secrets, face)
+    }
+}
+
+/// Plans a token information request: the token in a form body.
+pub(crate) fn plan_token_info(token: &str, o: OAuthCall, face: Face) -> Result<Planned, Error> {
+    check_token(token)
+        .map_err(|what| Error::bad_argument(arg(face, "accessToken", "access_token"), what))?;
+    Planned::new(
+        o,
+        TOKEN_INFO_PATH,
+        token_info_body(token),
+        Kind::TokenInfo,
+        &[token],
+        face,
+    )
+}
+
+/// Adds what a 404 of the token information endpoint means.
+pub(crate) fn explain_token_info(e: Error) -> Error {
+    if e.status() == 404 && e.code() == crate::ErrorCode::OAuth {
+        e.caused_by(Error::new(
+            crate::ErrorCode::OAuth,
+            "the token is unknown, revoked or expired",
+        ))
+    } else {
+        e
+    }
+}
+
+/// The body of an answer, decoded with serde (the Rust face).
+fn decode<A: serde::de::DeserializeOwned>(reply: &Reply, p: &Planned) -> Result<A, Error> {
+    serde_json::from_str(&reply.text().unwrap_or_default()).map_err(|e| {
+        Error::unexpected(OAUTH_SERVER, crate::transport::Answer::status(reply), e)
+            .with_request(p.call.info())
+    })
+}
+
+/// Trades an authorization code (from [`super::parse_callback`]) for an access token, with the
+/// app's client secret: on a server or in a Worker. Refused in a browser page unless
+/// [`ExchangeCode::dangerously_allow_browser`].
+///
+/// ```ignore
+/// let token = oauth::exchange_code(api_key, secret, &code.code, redirect_uri)
+///     .oauth_base_url("http://127.0.0.1:8080/oauth2")
+///     .await?;
+/// let client = Client::builder().api_key(api_key).access_token(token.access_token).build()?;
+/// ```
+pub fn exchange_code(
+    client_id: impl Into<String>,
+    client_secret: impl Into<String>,
+    code: impl Into<String>,
+    redirect_uri: impl Into<String>,
+) -> ExchangeCode {
+    ExchangeCode {
+        exchange: Exchange {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            code: code.into(),
+            redirect_uri: redirect_uri.into(),
+            allow_browser: false,
+        },
+        call: OAuthCall::default(),
+    }
+}
+
+/// Says whose token this is: the app's API key, the account's user name, and the seconds it
+/// has left (`OAuth` with status 404 when it is unknown, revoked or expired).
+pub fn token_info(access_token: impl Into<String>) -> TokenInfoCall {
+    TokenInfoCall {
+        token: access_token.into(),
+        call: OAuthCall::default(),
+    }
+}
+
+macro_rules! oauth_options {
+    ($t:ident) => {
+        impl $t {
+            /// The OAuth2 server (default [`super::DEFAULT_OAUTH_BASE_URL`]; the emulator's is
+            /// `http://127.0.0.1:8080/oauth2`).
+            pub fn oauth_base_url(mut self, url: impl Into<String>) -> Self {
+                self.call.base = Some(url.into());
+                self
+            }
+            /// A function with fetch's signature (a Worker's service binding); default: the
+            /// global `fetch`, through gloo-net.
+            pub fn fetch(mut self, fetch: js_sys::Function) -> Self {
+                self.call.fetch = Some(fetch);
+                self
+            }
+            /// Cancels the request (`Aborted`, the signal's reason as the cause).
+            pub fn signal(mut self, signal: &web_sys::AbortSignal) -> Self {
+                self.call.signal = signal.into();
+                self
+            }
+            /// The request's time budget (default 30 s; zero: none).
+            pub fn timeout(mut self, budget: Duration) -> Self {
+                self.call.timeout_ms = Some(budget.as_millis().min(u64::MAX as u128) as u64);
+                self
+            }
+        }
+    };
+}
+
+/// A code exchange ([`exchange_code`]); `.await` (or `.send().await`) sends it.
+#[must_use]
+pub struct ExchangeCode {
+    exchange: Exchange,
+    call: OAuthCall,
+}
+
+oauth_options!(ExchangeCode);
+
+impl ExchangeCode {
+    /// Lets the exchange run in a browser page, where the client secret is readable by anyone
+    /// who opens it. Only for a page that is itself private (a local tool).
+    pub fn dangerously_allow_browser(mut self, allow: bool) -> Self {
+        self.exchange.allow_browser = allow;
+        self
+    }
+
+    /// Sends the exchange: the token, or `OAuth` (the server's `error`, such as
+    /// `invalid_grant` for a used, expired or unknown code, as `errors[0].error_key`),
+    /// `InvalidArgument`, `Network`, `Timeout`, `Aborted` or `Decode`. The client secret, the
+    /// code and the token never appear in an error.
+    pub async fn send(self) -> Result<AccessToken, Error> {
+        const NAME: &str = "oauth::exchange_code";
+        let p = self
+            .exchange
+            .plan(self.call, Face::Rust)
+            .map_err(|e| e.in_operation(NAME, None))?;
+        let reply = p.send(ReadAs::Text, NAME).await?;
+        let token: AccessToken = decode(&reply, &p).map_err(|e| p.finish(e, NAME))?;
+        Ok(token)
+    }
+}
+
+impl IntoFuture for ExchangeCode {
+    type Output = Result<AccessToken, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A token information request ([`token_info`]); `.await` (or `.send().await`) sends it.
+#[must_use]
+pub struct TokenInfoCall {
+    token: String,
+    call: OAuthCall,
+}
+
+oauth_options!(TokenInfoCall);
+
+impl TokenInfoCall {
+    /// Sends the request.
+    pub async fn send(self) -> Result<TokenInfo, Error> {
+        const NAME: &str = "oauth::token_info";
+        let p = plan_token_info(&self.token, self.call, Face::Rust).map_err(|e| {
+            crate::redact::Redactor::new([self.token.as_str()]).error(e.in_operation(NAME, None))
+        })?;
+        let reply = p
+            .send(ReadAs::Text, NAME)
+            .await
+            .map_err(explain_token_info)?;
+        decode(&reply, &p).map_err(|e| p.finish(e, NAME))
+    }
+}
+
+impl IntoFuture for TokenInfoCall {
+    type Output = Result<TokenInfo, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
