@@ -3,9 +3,10 @@
 // Every name and description is rendered with textContent, never as HTML.
 // This entry wires the modules of js/ together and starts the page.
 import { $ } from "./js/dom.js";
-import { state, readUrl } from "./js/state.js";
+import { state, readUrl, writeUrl } from "./js/state.js";
 import { initBanner } from "./js/errors.js";
-import { client, settings, initSettings } from "./js/client.js";
+import { client, settings, initSettings, showAccount } from "./js/client.js";
+import { isCallback, takeCallback } from "./js/signin.js";
 import { refreshUsage } from "./js/usage.js";
 import { initTree, loadFolders, selectView } from "./js/tree.js";
 import { initFolders } from "./js/folders.js";
@@ -25,6 +26,13 @@ initMoves();
 initUploads();
 initSettings();
 window.addEventListener("hashchange", () => {
+  // A consent page's answer arriving in this document (a link to #access_token=…): read it and clear
+  // it; a new token needs a new client, so the page then reloads.
+  if (isCallback()) {
+    if (takeCallback()) location.reload();
+    else writeUrl();
+    return;
+  }
   const before = state.view;
   readUrl();
   showFilters();
@@ -33,11 +41,12 @@ window.addEventListener("hashchange", () => {
 
 // ---------------------------------------------------------------- start
 
+const account = showAccount();
 if (client) {
   readUrl();
   showFilters();
   if (!settings.apiKey && !settings.accessToken) $("usage").title = `Through ${settings.baseUrl}: no credentials in this page`;
-  await Promise.all([loadFolders(), refreshUsage()]);
+  await Promise.all([loadFolders(), refreshUsage(), account]);
   selectView(state.view);
   document.documentElement.dataset.ready = "true";
 }

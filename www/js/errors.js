@@ -15,15 +15,25 @@ export function explain(e) {
     case "DECODE":
       return `The API sent something unexpected: ${e.message}`;
     case "HTTP":
-      if (e.status === 401) return `The access token was refused (${api ?? "not authorized"}): it may have expired. Update it in Settings.`;
+      if (e.status === 401) return `The access token was refused (${api ?? "not authorized"}): it may have expired or been revoked. Connect an account again, or update the token in Settings.`;
       if (e.status === 403) return `The API key was refused (${api ?? "forbidden"}). Check it in Settings.`;
       return api ? `${api} (HTTP ${e.status})` : e.message;
+    case "STATE_MISMATCH":
+      return "A sign-in answer arrived that this tab did not ask for (its state is missing or not the one this tab sent), so it was ignored: it may be forged, or left from an older sign-in. The page keeps the account it had. To sign in, press “Connect a Constant Contact account”.";
+    case "ACCESS_DENIED":
+      return "Access was denied on the consent page, so this page got no access to that account and keeps the account it had. Press “Connect a Constant Contact account” to try again.";
+    case "OAUTH":
+      if (e.status === 404) return "The sign-in server does not know this access token (it was revoked or has expired). Connect an account again.";
+      return `The sign-in server refused: ${api ?? e.message}. The page keeps the account it had.`;
     default:
       return api ?? e.message;
   }
 }
 export function showError(e) {
-  $("banner-text").textContent = explain(e);
+  showMessage(explain(e));
+}
+export function showMessage(text) {
+  $("banner-text").textContent = text;
   $("banner").hidden = false;
 }
 export function initBanner() {
