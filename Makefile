@@ -61,7 +61,7 @@ test-wasm:
 	$(CARGO) build -p mylibrary-emulator
 	scripts/test-wasm all
 
-test-node:
+test-node: emulator
 	scripts/with-emulator -- node --test tests/node/
 
 ## test-runtimes: the Worker on workerd, Node and Deno scripts, Vite and esbuild builds in Chromium

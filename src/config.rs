@@ -70,7 +70,7 @@ pub fn check_token(token: &str) -> Result<(), String> {
 }
 
 /// An argument's name as `face` spells it.
-pub(crate) fn arg(face: Face, js: &'static str, rust: &'static str) -> &'static str {
+fn arg(face: Face, js: &'static str, rust: &'static str) -> &'static str {
     match face {
         Face::Js => js,
         Face::Rust => rust,

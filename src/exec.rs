@@ -172,6 +172,27 @@ impl<T: Transport> Core<T> {
         out.map_err(|(e, sent)| if sent { e.with_request(call.info()) } else { e })
     }
 
+    /// Runs one form request to the OAuth2 server (no retries, no token; see
+    /// [`Transport::send_form`]).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub async fn call_form(
+        &self,
+        call: &HttpCall,
+        read: ReadAs,
+        ctx: &Ctx<T::Signal>,
+    ) -> Result<T::Answer, Error> {
+        let budget = ctx.timeout_ms.unwrap_or(self.timeout_ms);
+        let scope = self.net.scope(&ctx.signal, budget);
+        let out = self
+            .attempts(call.method, &scope, budget, &|_| {
+                let scope = &scope;
+                Box::pin(async move { self.net.send_form(call, read, scope).await })
+            })
+            .await;
+        self.net.end(scope);
+        out.map_err(|(e, sent)| if sent { e.with_request(call.info()) } else { e })
+    }
+
     /// Sends an upload: never repeated after a failure (a repeat could store the file twice),
     /// only after a 401 that a token source answers with a new token (nothing was stored).
     /// Uploads have no time budget unless the caller gives one.

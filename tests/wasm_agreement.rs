@@ -243,6 +243,70 @@ extern "C" {
     /// The JavaScript face's `parseCallback` (ctct-mylibrary/oauth).
     #[wasm_bindgen(js_name = parseCallback, catch)]
     fn js_parse_callback(url: &str, options: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = authorizationUrl, catch)]
+    fn js_authorization_url(options: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = exchangeCode)]
+    fn js_exchange_code(options: &JsValue) -> js_sys::Promise;
+}
+
+/// An argument's name in the Rust face: `options.redirectUri` is `redirect_uri`.
+fn rust_name(js: &str) -> String {
+    let bare = js.strip_prefix("options.").unwrap_or(js);
+    let mut out = String::new();
+    for c in bare.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A JavaScript `MyLibraryError` as the Rust face's error is described: code, argument (in
+/// Rust's spelling), status, error list, and the message after the operation's name.
+fn js_error(e: &JsValue) -> Value {
+    let get = |k: &str| js_sys::Reflect::get(e, &JsValue::from_str(k)).unwrap();
+    let errors = js_sys::Array::from(&get("errors"))
+        .iter()
+        .map(|x| {
+            let f = |k: &str| {
+                js_sys::Reflect::get(&x, &JsValue::from_str(k))
+                    .unwrap()
+                    .as_string()
+                    .unwrap_or_default()
+            };
+            [f("error_key"), f("error_message")]
+        })
+        .collect::<Vec<_>>();
+    let message = get("message").as_string().unwrap();
+    let argument = get("argument").as_string();
+    json!({
+        "error": get("code").as_string(),
+        "argument": argument.as_deref().map(rust_name),
+        "status": get("status").as_f64(),
+        "errors": errors,
+        "message": message.split_once(": ").map(|(_, m)| m.to_string()),
+    })
+}
+
+fn rust_error(e: &ctct_mylibrary::Error) -> Value {
+    json!({
+        "error": e.code().as_str(),
+        "argument": e.argument(),
+        "status": e.status() as f64,
+        "errors": e.errors().iter().map(|x| [x.error_key.clone(), x.error_message.clone()]).collect::<Vec<_>>(),
+        "message": e.message().split_once(": ").map(|(_, m)| m.to_string()),
+    })
+}
+
+/// Messages that name an argument differ by its spelling (but for `url`); the rest are equal.
+fn without_names(mut v: Value) -> Value {
+    if v["argument"].is_string() && v["argument"] != "url" {
+        v["message"] = Value::Null;
+    }
+    v
 }
 
 /// What a callback gives, the same way for both faces: the fields, or the error's code and
@@ -258,11 +322,7 @@ fn rust_callback(url: &str, flow: Option<&str>) -> Value {
         Ok(Callback::Token(t)) => json!({
             "flow": "token", "accessToken": t.access_token, "tokenType": t.token_type, "expiresIn": t.expires_in
         }),
-        Err(e) => json!({
-            "error": e.code().as_str(),
-            "argument": e.argument(),
-            "errors": e.errors().iter().map(|x| [x.error_key.clone(), x.error_message.clone()]).collect::<Vec<_>>(),
-        }),
+        Err(e) => without_names(rust_error(&e)),
     }
 }
 
@@ -274,22 +334,7 @@ fn js_callback(url: &str, flow: Option<&str>) -> Value {
     let options = parse(&options.to_string());
     match js_parse_callback(url, &options) {
         Ok(v) => stringify(&v),
-        Err(e) => {
-            let get = |k: &str| js_sys::Reflect::get(&e, &JsValue::from_str(k)).unwrap();
-            let errors = js_sys::Array::from(&get("errors"))
-                .iter()
-                .map(|x| {
-                    let f = |k: &str| {
-                        js_sys::Reflect::get(&x, &JsValue::from_str(k))
-                            .unwrap()
-                            .as_string()
-                            .unwrap_or_default()
-                    };
-                    [f("error_key"), f("error_message")]
-                })
-                .collect::<Vec<_>>();
-            json!({ "error": get("code").as_string(), "argument": get("argument").as_string(), "errors": errors })
-        }
+        Err(e) => without_names(js_error(&e)),
     }
 }
 
@@ -424,5 +469,247 @@ fn callbacks_agree() {
             outcomes.get(kind).is_some_and(|&n| n > 5),
             "{kind}: {outcomes:?}"
         );
+    }
+}
+
+#[wasm_bindgen_test]
+fn authorization_urls_agree() {
+    use ctct_mylibrary::oauth::{Flow, authorization_url};
+    let ok = "https://app.example.com/cb";
+    // client id, redirect URI, flow, state, base URL
+    type Case<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, Option<&'a str>);
+    let cases: &[Case] = &[
+        ("key", ok, "code", Some("s"), None),
+        (
+            "k+y/1",
+            "https://app.example.com/cb?next=/a&b=c",
+            "token",
+            Some("mine & yours!"),
+            Some("http://127.0.0.1:8080/oauth2/"),
+        ),
+        (
+            "key",
+            ok,
+            "code",
+            Some("caf\u{e9} \u{1f600}"),
+            Some("https://oauth.example.com"),
+        ),
+        ("", ok, "code", Some("s"), None),
+        ("k y", ok, "code", Some("s"), None),
+        ("key", "/cb", "code", Some("s"), None),
+        ("key", "ftp://a/cb", "code", Some("s"), None),
+        ("key", "https://a.example/cb#f", "token", Some("s"), None),
+        ("key", "https://u:p@a.example/cb", "token", Some("s"), None),
+        (
+            "key",
+            "https://a.example/c\u{7f}b",
+            "token",
+            Some("s"),
+            None,
+        ),
+        ("key", "https://a.example/c b", "token", Some("s"), None),
+        (
+            "key",
+            "https://a.example/c\u{a0}b",
+            "token",
+            Some("s"),
+            None,
+        ),
+        ("key", ok, "code", Some(""), None),
+        ("key", ok, "code", Some("s"), Some("oauth2.example.com")),
+        (
+            "key",
+            ok,
+            "code",
+            Some("s"),
+            Some("https://u:p@oauth2.example.com"),
+        ),
+        (
+            "key",
+            ok,
+            "code",
+            Some("s"),
+            Some("https://oauth2.example.com/?x"),
+        ),
+        ("", "/cb", "code", Some(""), Some("nope")),
+        ("key", ok, "code", None, None),
+    ];
+    for (id, uri, flow, state, base) in cases {
+        let mut r = authorization_url(*id, *uri, Flow::from_name(flow).unwrap());
+        if let Some(s) = state {
+            r = r.state(*s);
+        }
+        if let Some(b) = base {
+            r = r.oauth_base_url(*b);
+        }
+        let rust = match r.build() {
+            Ok(a) => json!({ "url": a.url, "state": a.state }),
+            Err(e) => without_names(rust_error(&e)),
+        };
+        let mut o = json!({ "clientId": id, "redirectUri": uri, "flow": flow });
+        if let Some(s) = state {
+            o["state"] = json!(s);
+        }
+        if let Some(b) = base {
+            o["oauthBaseUrl"] = json!(b);
+        }
+        let js = match js_authorization_url(&parse(&o.to_string())) {
+            Ok(v) => stringify(&v),
+            Err(e) => without_names(js_error(&e)),
+        };
+        if state.is_none() {
+            // a fresh random state each: the same shape, the same URL around it
+            let (a, b) = (
+                rust["state"].as_str().unwrap(),
+                js["state"].as_str().unwrap(),
+            );
+            assert_eq!((a.len(), b.len()), (43, 43));
+            assert_eq!(
+                rust["url"].as_str().unwrap().replace(a, ""),
+                js["url"].as_str().unwrap().replace(b, "")
+            );
+            continue;
+        }
+        assert_eq!(rust, js, "{id} {uri} {flow} {state:?} {base:?}");
+    }
+}
+
+/// A fetch function that answers every request with `status` and `body`.
+fn answering(
+    status: u16,
+    body: &'static str,
+) -> (
+    js_sys::Function,
+    Closure<dyn FnMut(JsValue) -> js_sys::Promise>,
+) {
+    let f = Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |_r: JsValue| {
+        let init = web_sys::ResponseInit::new();
+        init.set_status(status);
+        let r = web_sys::Response::new_with_opt_str_and_init(Some(body), &init).unwrap();
+        js_sys::Promise::resolve(&JsValue::from(r))
+    });
+    (f.as_ref().clone().into(), f)
+}
+
+#[wasm_bindgen_test]
+async fn token_answers_agree() {
+    use ctct_mylibrary::oauth::exchange_code;
+    let answers: &[(u16, &str)] = &[
+        (
+            200,
+            r#"{"access_token":"v6574b42-a5bc-4574-a87f-5c9d1202e316","expires_in":"308874923","token_type":"Bearer"}"#,
+        ),
+        (
+            200,
+            r#"{"access_token":"tok3n-1234","expires_in":315359999,"token_type":"Bearer","refresh_token":"x"}"#,
+        ),
+        (
+            200,
+            r#"{"access_token":"tok3n-1234","expires_in":315359999.0,"token_type":"Bearer"}"#,
+        ),
+        (
+            200,
+            r#"{"access_token":"tok3n-1234","expires_in":"0","token_type":"bearer"}"#,
+        ),
+        (
+            200,
+            r#"{"access_token":"tok3n-1234","expires_in":"9007199254740991","token_type":"Bearer"}"#,
+        ),
+        (
+            200,
+            r#"{"access_token":"tok3n-1234","expires_in":"9007199254740992","token_type":"Bearer"}"#,
+        ),
+        (
+            200,
+            r#"{"access_token":"tok3n-1234","expires_in":9007199254740992,"token_type":"Bearer"}"#,
+        ),
+        (
+            200,
+            r#"{"access_token":"tok3n-1234","expires_in":-1,"token_type":"Bearer"}"#,
+        ),
+        (
+            200,
+            r#"{"access_token":"tok3n-1234","expires_in":1.5,"token_type":"Bearer"}"#,
+        ),
+        (
+            200,
+            r#"{"access_token":"tok3n-1234","expires_in":"1.5","token_type":"Bearer"}"#,
+        ),
+        (
+            200,
+            r#"{"access_token":"tok3n-1234","expires_in":"","token_type":"Bearer"}"#,
+        ),
+        (
+            200,
+            r#"{"access_token":"tok3n-1234","expires_in":null,"token_type":"Bearer"}"#,
+        ),
+        (
+            200,
+            r#"{"access_token":"tok3n-1234","token_type":"Bearer"}"#,
+        ),
+        (200, r#"{"access_token":"tok3n-1234","expires_in":1}"#),
+        (
+            200,
+            r#"{"access_token":"a b","expires_in":1,"token_type":"Bearer"}"#,
+        ),
+        (
+            200,
+            r#"{"access_token":"","expires_in":1,"token_type":"Bearer"}"#,
+        ),
+        (
+            200,
+            r#"{"access_token":7,"expires_in":1,"token_type":"Bearer"}"#,
+        ),
+        (200, r#"["access_token"]"#),
+        (200, "null"),
+        (200, "<html>maintenance</html>"),
+        (
+            400,
+            r#"{"error":"invalid_grant","error_description":"The code is unknown"}"#,
+        ),
+        (401, r#"{"error":"invalid_client"}"#),
+        (400, r#"[{"error_key":"x","error_message":"y"}]"#),
+        (500, "<html>Server Error</html>"),
+        (503, ""),
+    ];
+    for (status, body) in answers {
+        let (f, _keep) = answering(*status, body);
+        let rust = match exchange_code(
+            "key-1234",
+            "s3cret-5678",
+            "c0de-9012",
+            "https://app.example.com/cb",
+        )
+        .fetch(f.clone())
+        .dangerously_allow_browser(true)
+        .await
+        {
+            Ok(t) => {
+                json!({ "accessToken": t.access_token, "expiresIn": t.expires_in, "tokenType": t.token_type })
+            }
+            Err(e) => {
+                let d = rust_error(&e);
+                json!({ "error": d["error"], "status": d["status"], "errors": d["errors"] })
+            }
+        };
+        let o = js_sys::Object::new();
+        for (k, v) in [
+            ("clientId", "key-1234"),
+            ("clientSecret", "s3cret-5678"),
+            ("code", "c0de-9012"),
+            ("redirectUri", "https://app.example.com/cb"),
+        ] {
+            js_sys::Reflect::set(&o, &k.into(), &v.into()).unwrap();
+        }
+        js_sys::Reflect::set(&o, &"fetch".into(), &f).unwrap();
+        js_sys::Reflect::set(&o, &"dangerouslyAllowBrowser".into(), &JsValue::TRUE).unwrap();
+        let js = match wasm_bindgen_futures::JsFuture::from(js_exchange_code(&o)).await {
+            Ok(v) => stringify(&v),
+            Err(e) => {
+                let d = js_error(&e);
+                json!({ "error": d["error"], "status": d["status"], "errors": d["errors"] })
+            }
+        };
+        assert_eq!(rust, js, "HTTP {status}: {body}");
     }
 }

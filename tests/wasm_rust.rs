@@ -449,9 +449,10 @@ fn answering(
             wasm_bindgen_futures::future_to_promise(async move {
                 let text = JsFuture::from(r.text().unwrap()).await.unwrap();
                 seen.borrow_mut().push(format!(
-                    "{} {} {} {}",
+                    "{} {} {:?} {} {}",
                     r.method(),
                     r.url(),
+                    r.redirect(),
                     r.headers().get("content-type").unwrap().unwrap_or_default(),
                     text.as_string().unwrap()
                 ));
@@ -464,6 +465,16 @@ fn answering(
         },
     );
     (f.as_ref().clone().into(), f)
+}
+
+/// Requests to the OAuth2 server in the emulator's log.
+async fn oauth_requests() -> usize {
+    let v = http("GET", "/_emulator/log", None).await;
+    v.as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["path"].as_str().unwrap().starts_with("/oauth2/"))
+        .count()
 }
 
 #[wasm_bindgen_test]
@@ -513,7 +524,16 @@ async fn sign_in_helpers() {
         .oauth_base_url(&oauth_base)
     };
     let in_page = js_sys::Reflect::has(&js_sys::global(), &"document".into()).unwrap();
+    let no_secret = |e: &ctct_mylibrary::Error| {
+        let cause = e.cause().map(|c| format!("{c:?}")).unwrap_or_default();
+        let text = format!("{e} {e:?} {cause}");
+        for s in ["demo-client-secret", "no-such-code-1234", TOKEN] {
+            assert!(!text.contains(s), "{s} in {text}");
+        }
+    };
+    clear_log().await;
     if in_page {
+        // a page holds no client secret: refused, and nothing reached the server
         let e = exchange().await.unwrap_err();
         assert_eq!(
             (e.code(), e.argument()),
@@ -522,6 +542,13 @@ async fn sign_in_helpers() {
                 Some("dangerously_allow_browser")
             )
         );
+        no_secret(&e);
+        assert_eq!(oauth_requests().await, 0, "nothing was sent");
+    } else {
+        // a server: sent, without a flag
+        let e = exchange().await.unwrap_err();
+        assert_eq!((e.code(), e.status()), (ErrorCode::OAuth, 400));
+        assert_eq!(oauth_requests().await, 1);
     }
     let e = exchange()
         .dangerously_allow_browser(true)
@@ -529,15 +556,75 @@ async fn sign_in_helpers() {
         .unwrap_err();
     assert_eq!((e.code(), e.status()), (ErrorCode::OAuth, 400));
     assert_eq!(e.errors()[0].error_key, "invalid_grant");
-    let text = format!("{e} {e:?}");
-    assert!(
-        !text.contains("demo-client-secret") && !text.contains("no-such-code-1234"),
-        "{text}"
-    );
+    no_secret(&e);
     assert_eq!(
         e.request().unwrap().url,
         format!("{BASE}/oauth2/oauth/token")
     );
+    let e = oauth::exchange_code(
+        KEY,
+        "not-the-secret-0000",
+        "no-such-code-1234",
+        format!("{BASE}/"),
+    )
+    .oauth_base_url(&oauth_base)
+    .dangerously_allow_browser(true)
+    .await
+    .unwrap_err();
+    assert_eq!(
+        (e.code(), e.status(), e.errors()[0].error_key.as_str()),
+        (ErrorCode::OAuth, 401, "invalid_client")
+    );
+    assert!(!e.to_string().contains("not-the-secret-0000"));
+    // arguments refused before anything is sent, named as Rust spells them
+    clear_log().await;
+    for (secret, code, redirect, name) in [
+        ("", "c0de-1234", format!("{BASE}/"), "client_secret"),
+        ("demo-client-secret", "", format!("{BASE}/"), "code"),
+        (
+            "demo-client-secret",
+            "c0de-1234",
+            "callback".to_string(),
+            "redirect_uri",
+        ),
+        (
+            "demo-client-secret",
+            "c0de-1234",
+            format!("{BASE}/#x"),
+            "redirect_uri",
+        ),
+    ] {
+        let e = oauth::exchange_code(KEY, secret, code, redirect)
+            .oauth_base_url(&oauth_base)
+            .dangerously_allow_browser(true)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.code(), e.argument()),
+            (ErrorCode::InvalidArgument, Some(name))
+        );
+        no_secret(&e);
+    }
+    let e = oauth::exchange_code(
+        "with space",
+        "demo-client-secret",
+        "c0de-1234",
+        format!("{BASE}/"),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.argument(), Some("client_id"));
+    let e = oauth::token_info("a token with spaces").await.unwrap_err();
+    assert_eq!(e.argument(), Some("access_token"));
+    assert_eq!(oauth_requests().await, 0, "nothing was sent");
+    // no answer: NETWORK, and nothing secret in it or its cause
+    let e = exchange()
+        .dangerously_allow_browser(true)
+        .oauth_base_url("http://127.0.0.1:9/oauth2")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Network);
+    no_secret(&e);
 
     // what a fetch function receives, and answers the emulator does not give
     let seen = Rc::new(std::cell::RefCell::new(Vec::new()));
@@ -552,10 +639,14 @@ async fn sign_in_helpers() {
         .await
         .unwrap();
     assert_eq!(token.expires_in, 308_874_923, "a string expires_in");
+    assert!(
+        !format!("{token:?}").contains("v6574b42"),
+        "Debug hides the token"
+    );
     assert_eq!(
         seen.borrow()[0],
         format!(
-            "POST {BASE}/oauth2/oauth/token application/x-www-form-urlencoded grant_type=authorization_code&client_id={KEY}&client_secret=demo-client-secret&code=no-such-code-1234&redirect_uri={}",
+            "POST {BASE}/oauth2/oauth/token Error application/x-www-form-urlencoded grant_type=authorization_code&client_id={KEY}&client_secret=demo-client-secret&code=no-such-code-1234&redirect_uri={}",
             js_sys::encode_uri_component(&format!("{BASE}/"))
         )
     );
@@ -570,6 +661,7 @@ async fn sign_in_helpers() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::Decode);
+    no_secret(&e);
     // a time budget and a signal
     let never = Closure::<dyn FnMut(web_sys::Request) -> js_sys::Promise>::new(|_| {
         js_sys::Promise::new(&mut |_, _| {})
@@ -581,6 +673,7 @@ async fn sign_in_helpers() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::Timeout);
+    no_secret(&e);
     let ac = web_sys::AbortController::new().unwrap();
     ac.abort_with_reason(&JsValue::from("gone"));
     let e = oauth::token_info(TOKEN)
@@ -589,4 +682,5 @@ async fn sign_in_helpers() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::Aborted);
+    no_secret(&e);
 }

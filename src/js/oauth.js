@@ -337,7 +337,8 @@ function requestOptions(o) {
   if (present(t) && !(typeof t === "number" && Number.isSafeInteger(t) && t >= 0)) {
     throw argument("options.timeoutMs", `must be a non-negative integer number of milliseconds, not ${describe(t)}`);
   }
-  return { server: base(o), fetch: present(fetchFn) ? fetchFn : undefined, signal: present(signal) ? signal : undefined, timeoutMs: present(t) ? t : DEFAULT_TIMEOUT_MS };
+  // The server is checked last, after the request's own parameters (as in the Rust face).
+  return { server: () => base(o), fetch: present(fetchFn) ? fetchFn : undefined, signal: present(signal) ? signal : undefined, timeoutMs: present(t) ? t : DEFAULT_TIMEOUT_MS };
 }
 
 function stopError(scope, budget) {
@@ -348,16 +349,30 @@ function stopError(scope, budget) {
   return new MyLibraryError("The call was aborted", { code: "ABORTED", cause: scope.reason });
 }
 
+/**
+ * The errors of an error body: the OAuth2 server's `{ error, error_description }` as one entry,
+ * or a v2 error array (`[{ error_key, error_message }]`, a gateway's), as the core reads them.
+ */
+function errorList(value) {
+  if (typeof value?.error === "string") value = [{ error_key: value.error, error_message: value.error_description }];
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((e) => e && typeof e === "object" && (typeof e.error_key === "string" || typeof e.error_message === "string"))
+    .map((e) => ({ error_key: String(e.error_key ?? ""), error_message: String(e.error_message ?? "") }));
+}
+
 /** POSTs a form to the OAuth2 server once and reads the answer as `kind`; errors as the core's. */
 async function post(r, path, body, kind) {
-  const url = `${r.server}${path}`;
+  const url = `${r.server()}${path}`;
   const request = { method: "POST", url };
   const scope = new Scope(r.signal, r.timeoutMs);
   try {
     if (scope.state !== "running") throw stopError(scope, r.timeoutMs);
     let response;
     try {
-      const req = new Request(url, { method: "POST", headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" }, body, signal: scope.signal });
+      // redirect "error": the form (a client secret, a code, a token) never goes again to
+      // where a redirect points.
+      const req = new Request(url, { method: "POST", headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" }, body, redirect: "error", signal: scope.signal });
       response = await callFetch(r.fetch ?? globalThis.fetch, req, scope);
     } catch (cause) {
       if (scope.state !== "running") throw stopError(scope, r.timeoutMs);
@@ -380,12 +395,13 @@ async function post(r, path, body, kind) {
     }
     if (status < 200 || status > 299) {
       // The OAuth2 server's `{ error, error_description }`, as one entry of the error list.
-      const errors = typeof value?.error === "string" ? [{ error_key: value.error, error_message: typeof value.error_description === "string" ? value.error_description : "" }] : [];
+      const errors = errorList(value);
       const detail = errors.length === 0 ? "" : errors[0].error_message ? `: ${errors[0].error_message} (${errors[0].error_key})` : `: ${errors[0].error_key}`;
       throw new MyLibraryError(`The OAuth2 server answered HTTP ${status}${detail}`, { code: "OAUTH", status, errors, request });
     }
     if (cause !== undefined) {
-      throw new MyLibraryError(`Unexpected response from the OAuth2 server: the body is not JSON (HTTP ${status}): "${text.slice(0, 120)}"`, { code: "DECODE", status, request, cause });
+      // The body is not quoted: a token endpoint's answer may hold a token.
+      throw new MyLibraryError(`Unexpected response from the OAuth2 server: the body is not JSON (HTTP ${status})`, { code: "DECODE", status, request, cause });
     }
     try {
       if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Bad("$: expected an object");
@@ -417,6 +433,7 @@ export const exchangeCode = entry(
     const allow = o.dangerouslyAllowBrowser;
     if (present(allow) && typeof allow !== "boolean") throw argument("options.dangerouslyAllowBrowser", `must be true or false, not ${describe(allow)}`);
     const r = requestOptions(o);
+    // The checks of the Rust face (src/oauth/web.rs, Exchange::plan), in its order.
     checkToken("options.clientId", clientId, "the OAuth2 requests");
     if (clientSecret === "") throw argument("options.clientSecret", "must not be empty");
     if (code === "") throw argument("options.code", "must not be empty");

@@ -1,4 +1,7 @@
-//! Sign-in: Constant Contact's v2 OAuth2 flows, the same helpers in both faces.
+//! Sign-in: Constant Contact's v2 OAuth2 flows, for the Rust face. The JavaScript face has the
+//! same helpers in its entry `ctct-mylibrary/oauth` (`src/js/oauth.js`, plain JavaScript, so that
+//! a sign-in page loads no wasm), with the same rules, names aside; the wasm agreement suite
+//! runs both on the same inputs.
 //!
 //! - [`authorization_url`] builds the link that sends the account's owner to the consent page,
 //!   with a fresh random `state` unless one is given;
@@ -33,10 +36,9 @@ pub(crate) mod web;
 #[cfg(target_arch = "wasm32")]
 pub use web::{ExchangeCode, TokenInfoCall, exchange_code, token_info};
 
-use crate::config::{arg, check_token};
+use crate::config::check_token;
 use crate::error::{ApiErrorItem, Error, ErrorCode, quoted};
 use crate::models::MAX_SAFE_INTEGER;
-use crate::ops::Face;
 use crate::url::{encode_component, normalize_base, percent_decode};
 use serde::Deserialize;
 
@@ -132,25 +134,24 @@ impl AuthorizationUrl {
     }
     /// The URL and its state, or `InvalidArgument` naming what is wrong.
     pub fn build(self) -> Result<Authorization, Error> {
-        self.build_as(Face::Rust)
+        self.build_checked()
             .map_err(|e| e.in_operation("oauth::authorization_url", None))
     }
 
-    pub(crate) fn build_as(self, face: Face) -> Result<Authorization, Error> {
-        let base = oauth_base(self.base.as_deref(), face)?;
-        check_client_id(&self.client_id, face)?;
-        check_redirect_uri(&self.redirect_uri).map_err(|what| {
-            Error::bad_argument(arg(face, "options.redirectUri", "redirect_uri"), what)
-        })?;
+    fn build_checked(self) -> Result<Authorization, Error> {
+        let base = oauth_base(self.base.as_deref())?;
+        check_client_id(&self.client_id)?;
+        check_redirect_uri(&self.redirect_uri)
+            .map_err(|what| Error::bad_argument("redirect_uri", what))?;
         let state = match self.state {
             Some(s) if s.is_empty() => {
                 return Err(Error::bad_argument(
-                    arg(face, "options.state", "state"),
+                    "state",
                     "must not be empty; leave it out for a random one",
                 ));
             }
             Some(s) => s,
-            None => fresh_state(face)?,
+            None => fresh_state()?,
         };
         let url = format!(
             "{base}{AUTHORIZE_PATH}?response_type={}&client_id={}&redirect_uri={}&state={}",
@@ -163,8 +164,8 @@ impl AuthorizationUrl {
     }
 }
 
-/// What the consent page sent back in the code flow.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What the consent page sent back in the code flow. Its `Debug` hides the code.
+#[derive(Clone, PartialEq, Eq)]
 pub struct CodeCallback {
     /// The authorization code, for [`exchange_code`] (single use, short-lived).
     pub code: String,
@@ -172,8 +173,8 @@ pub struct CodeCallback {
     pub username: String,
 }
 
-/// What the consent page sent back in the client flow.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What the consent page sent back in the client flow. Its `Debug` hides the token.
+#[derive(Clone, PartialEq, Eq)]
 pub struct TokenCallback {
     /// The access token.
     pub access_token: String,
@@ -222,7 +223,7 @@ impl ParseCallback<'_> {
     /// server sent back), `InvalidArgument` (no answer in the URL) or `Decode` (an answer
     /// without a field it must have).
     pub fn parse(self) -> Result<Callback, Error> {
-        read_callback(self.url, self.state, self.flow, Face::Rust)
+        read_callback(self.url, self.state, self.flow)
             .map_err(|e| e.in_operation("oauth::parse_callback", None))
     }
 }
@@ -243,14 +244,14 @@ const OAUTH_KEYS: &[&str] = &[
 struct Params(Vec<(String, String)>);
 
 impl Params {
-    fn read(text: &str, part: &str, face: Face) -> Result<Params, Error> {
+    fn read(text: &str, part: &str) -> Result<Params, Error> {
         let mut out: Vec<(String, String)> = Vec::new();
         for pair in text.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let decode = |s: &str| percent_decode(&s.replace('+', " "));
             let (Some(k), Some(v)) = (decode(k), decode(v)) else {
                 return Err(Error::bad_argument(
-                    arg(face, "url", "url"),
+                    "url",
                     format_args!("has a malformed %-escape in its {part}"),
                 ));
             };
@@ -258,7 +259,7 @@ impl Params {
                 // RFC 6749 §3.1: no parameter is sent twice; a repeat is a forgery's attempt.
                 // (The app's own query parameters may repeat.)
                 return Err(Error::bad_argument(
-                    arg(face, "url", "url"),
+                    "url",
                     format_args!(
                         "repeats {} in its {part} (an OAuth2 answer never does)",
                         quoted(&k)
@@ -295,18 +296,17 @@ pub(crate) fn read_callback(
     url: &str,
     expected: &str,
     flow: Option<Flow>,
-    face: Face,
 ) -> Result<Callback, Error> {
     if expected.is_empty() {
         return Err(Error::bad_argument(
-            arg(face, "options.state", "state"),
+            "state",
             "must be the state of the authorization request, not empty",
         ));
     }
     let (before, fragment) = url.split_once('#').unwrap_or((url, ""));
     let query = before.split_once('?').map_or("", |(_, q)| q);
-    let query = Params::read(query, "query", face)?;
-    let fragment = Params::read(fragment, "fragment", face)?;
+    let query = Params::read(query, "query")?;
+    let fragment = Params::read(fragment, "fragment")?;
     let answers = |p: &Params, key: &str| p.get(key).is_some() || p.get("error").is_some();
     let flow = match flow {
         Some(f) => f,
@@ -314,7 +314,7 @@ pub(crate) fn read_callback(
         None if answers(&query, "code") => Flow::Code,
         None => {
             return Err(Error::bad_argument(
-                arg(face, "url", "url"),
+                "url",
                 "holds no OAuth2 answer: no code or error in its query, no access_token or error in its fragment",
             ));
         }
@@ -325,7 +325,7 @@ pub(crate) fn read_callback(
     };
     if !answers(p, key) {
         return Err(Error::bad_argument(
-            arg(face, "url", "url"),
+            "url",
             format_args!(
                 "holds no answer of the {} flow: no {key} or error in its {part}",
                 flow.as_str()
@@ -444,17 +444,16 @@ fn digits(s: &str) -> Option<u64> {
 }
 
 /// The base URL of the OAuth2 server, checked.
-pub(crate) fn oauth_base(base: Option<&str>, face: Face) -> Result<String, Error> {
-    normalize_base(base.unwrap_or(DEFAULT_OAUTH_BASE_URL)).map_err(|what| {
-        Error::bad_argument(arg(face, "options.oauthBaseUrl", "oauth_base_url"), what)
-    })
+pub(crate) fn oauth_base(base: Option<&str>) -> Result<String, Error> {
+    normalize_base(base.unwrap_or(DEFAULT_OAUTH_BASE_URL))
+        .map_err(|what| Error::bad_argument("oauth_base_url", what))
 }
 
 /// An API key as `client_id`: it travels in URLs and form bodies, and is visible ASCII.
-pub(crate) fn check_client_id(id: &str, face: Face) -> Result<(), Error> {
+pub(crate) fn check_client_id(id: &str) -> Result<(), Error> {
     check_token(id).map_err(|what| {
         Error::bad_argument(
-            arg(face, "options.clientId", "client_id"),
+            "client_id",
             what.replace("an Authorization header", "the OAuth2 requests"),
         )
     })
@@ -512,11 +511,11 @@ pub(crate) fn token_info_body(token: &str) -> String {
 }
 
 /// A fresh state: [`STATE_BYTES`] from the system's secure random source, in base64url.
-fn fresh_state(face: Face) -> Result<String, Error> {
+fn fresh_state() -> Result<String, Error> {
     let mut bytes = [0u8; STATE_BYTES];
     if !secure_random(&mut bytes) {
         return Err(Error::bad_argument(
-            arg(face, "options.state", "state"),
+            "state",
             "is required here: this runtime has no secure random source (crypto.getRandomValues) to make one",
         ));
     }
@@ -549,8 +548,8 @@ fn base64url(bytes: &[u8]) -> String {
     out
 }
 
-/// The token endpoint's answer.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+/// The token endpoint's answer. Its `Debug` hides the token.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 pub struct AccessToken {
     /// The access token (36 characters on v2).
     #[serde(deserialize_with = "token")]
@@ -560,6 +559,35 @@ pub struct AccessToken {
     pub expires_in: u64,
     /// `Bearer`.
     pub token_type: String,
+}
+
+impl std::fmt::Debug for CodeCallback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CodeCallback")
+            .field("code", &crate::redact::REDACTED)
+            .field("username", &self.username)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for TokenCallback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenCallback")
+            .field("access_token", &crate::redact::REDACTED)
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessToken")
+            .field("access_token", &crate::redact::REDACTED)
+            .field("expires_in", &self.expires_in)
+            .field("token_type", &self.token_type)
+            .finish()
+    }
 }
 
 /// The token information endpoint's answer.
@@ -795,6 +823,32 @@ mod tests {
         .parse()
         .unwrap_err();
         assert_eq!(e.code(), ErrorCode::Decode);
+    }
+
+    #[test]
+    fn debug_output_hides_codes_and_tokens() {
+        let code = CodeCallback {
+            code: "c0de-secret-1".into(),
+            username: "jane".into(),
+        };
+        let token = TokenCallback {
+            access_token: "t0ken-secret-2".into(),
+            token_type: "Bearer".into(),
+            expires_in: Some(1),
+        };
+        let t: AccessToken = serde_json::from_str(
+            r#"{"access_token":"t0ken-secret-3","expires_in":1,"token_type":"Bearer"}"#,
+        )
+        .unwrap();
+        let text = format!(
+            "{code:?} {token:?} {t:?} {:?}",
+            Callback::Code(code.clone())
+        );
+        assert!(!text.contains("secret"), "{text}");
+        assert!(
+            text.contains("jane") && text.contains("[REDACTED]"),
+            "{text}"
+        );
     }
 
     #[test]

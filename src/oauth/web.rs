@@ -1,5 +1,5 @@
 //! The OAuth2 requests (wasm32): the code exchange and the token information, over the web
-//! transport, shared by both faces. Each runs as one request of a client of its own (no
+//! transport, for the Rust face (the JavaScript face's are in `src/js/oauth.js`). Each runs as one request of a client of its own (no
 //! retries, no rate limit), the parameters in a form body, never in the URL: a secret in a URL
 //! ends up in logs.
 
@@ -7,10 +7,10 @@ use super::{
     AccessToken, TOKEN_INFO_PATH, TOKEN_PATH, TokenInfo, check_client_id, check_redirect_uri,
     exchange_body, oauth_base, token_info_body,
 };
-use crate::config::{arg, check_token};
+use crate::config::check_token;
 use crate::error::{Error, OAUTH_SERVER};
 use crate::exec::{Core, Ctx};
-use crate::ops::{Body, Face, HttpCall, Kind, Method};
+use crate::ops::{Body, HttpCall, Kind, Method};
 use crate::transport::ReadAs;
 use crate::transport::web::{Fetch, Reply};
 use std::future::{Future, IntoFuture};
@@ -47,9 +47,8 @@ impl Planned {
         body: String,
         kind: Kind,
         secrets: &[&str],
-        face: Face,
     ) -> Result<Planned, Error> {
-        let base = oauth_base(o.base.as_deref(), face)?;
+        let base = oauth_base(o.base.as_deref())?;
         let url = format!("{base}{path}");
         Ok(Planned {
             core: Core::for_oauth(base, o.timeout_ms, Fetch::new(o.fetch), secrets),
@@ -70,7 +69,7 @@ impl Planned {
     /// Sends the request; the answer, or the error with the request and without a secret.
     pub async fn send(&self, read: ReadAs, operation: &str) -> Result<Reply, Error> {
         self.core
-            .call(&self.call, read, &self.ctx)
+            .call_form(&self.call, read, &self.ctx)
             .await
             .map_err(|e| self.finish(e.into_oauth(), operation))
     }
@@ -94,30 +93,22 @@ pub(crate) struct Exchange {
 impl Exchange {
     /// Checks the parameters and plans the request: nothing is sent when they are wrong, or
     /// when this runs in a browser page without `allow_browser`.
-    pub fn plan(&self, o: OAuthCall, face: Face) -> Result<Planned, Error> {
-        check_client_id(&self.client_id, face)?;
-        let required = |v: &str, js, rust| {
+    pub fn plan(&self, o: OAuthCall) -> Result<Planned, Error> {
+        check_client_id(&self.client_id)?;
+        let required = |v: &str, name| {
             if v.is_empty() {
-                Err(Error::bad_argument(
-                    arg(face, js, rust),
-                    "must not be empty",
-                ))
+                Err(Error::bad_argument(name, "must not be empty"))
             } else {
                 Ok(())
             }
         };
-        required(&self.client_secret, "options.clientSecret", "client_secret")?;
-        required(&self.code, "options.code", "code")?;
-        check_redirect_uri(&self.redirect_uri).map_err(|what| {
-            Error::bad_argument(arg(face, "options.redirectUri", "redirect_uri"), what)
-        })?;
+        required(&self.client_secret, "client_secret")?;
+        required(&self.code, "code")?;
+        check_redirect_uri(&self.redirect_uri)
+            .map_err(|what| Error::bad_argument("redirect_uri", what))?;
         if !self.allow_browser && in_browser_page() {
             return Err(Error::bad_argument(
-                arg(
-                    face,
-                    "options.dangerouslyAllowBrowser",
-                    "dangerously_allow_browser",
-                ),
+                "dangerously_allow_browser",
                 "is not set, and this is a browser page: the client secret would be readable by anyone who opens it. Exchange the code on a server or in a Worker, or use the client flow (flow \"token\") in a page",
             ));
         }
@@ -132,21 +123,19 @@ impl Exchange {
             self.code.as_str(),
             self.client_id.as_str(),
         ];
-        Planned::new(o, TOKEN_PATH, body, Kind::Token, &secrets, face)
+        Planned::new(o, TOKEN_PATH, body, Kind::Token, &secrets)
     }
 }
 
 /// Plans a token information request: the token in a form body.
-pub(crate) fn plan_token_info(token: &str, o: OAuthCall, face: Face) -> Result<Planned, Error> {
-    check_token(token)
-        .map_err(|what| Error::bad_argument(arg(face, "accessToken", "access_token"), what))?;
+pub(crate) fn plan_token_info(token: &str, o: OAuthCall) -> Result<Planned, Error> {
+    check_token(token).map_err(|what| Error::bad_argument("access_token", what))?;
     Planned::new(
         o,
         TOKEN_INFO_PATH,
         token_info_body(token),
         Kind::TokenInfo,
         &[token],
-        face,
     )
 }
 
@@ -261,7 +250,7 @@ impl ExchangeCode {
         const NAME: &str = "oauth::exchange_code";
         let p = self
             .exchange
-            .plan(self.call, Face::Rust)
+            .plan(self.call)
             .map_err(|e| e.in_operation(NAME, None))?;
         let reply = p.send(ReadAs::Text, NAME).await?;
         let token: AccessToken = decode(&reply, &p).map_err(|e| p.finish(e, NAME))?;
@@ -290,7 +279,7 @@ impl TokenInfoCall {
     /// Sends the request.
     pub async fn send(self) -> Result<TokenInfo, Error> {
         const NAME: &str = "oauth::token_info";
-        let p = plan_token_info(&self.token, self.call, Face::Rust).map_err(|e| {
+        let p = plan_token_info(&self.token, self.call).map_err(|e| {
             crate::redact::Redactor::new([self.token.as_str()]).error(e.in_operation(NAME, None))
         })?;
         let reply = p

@@ -106,6 +106,14 @@ pub trait Transport {
         read: ReadAs,
         scope: &Self::Scope,
     ) -> impl Future<Output = Self::Answer>;
+    /// Sends a form (`application/x-www-form-urlencoded`, the OAuth2 server's) without
+    /// credentials, and never again to where a redirect points, within `scope`.
+    fn send_form(
+        &self,
+        call: &HttpCall,
+        read: ReadAs,
+        scope: &Self::Scope,
+    ) -> impl Future<Output = Self::Answer>;
     /// Sends an upload (a multipart form of `fields` and the file), within `scope`.
     fn upload(
         &self,

@@ -376,6 +376,24 @@ impl Transport for Fetch {
         self.exchange(request, kind, listing, &scope.0).await
     }
 
+    async fn send_form(&self, call: &HttpCall, read: ReadAs, scope: &WebScope) -> Reply {
+        // Never sent again to where a redirect points: the form holds a client secret or a
+        // token.
+        let b = builder(&call.url, call.method, None, &scope.0)
+            .redirect(web_sys::RequestRedirect::Error)
+            .header("Content-Type", "application/x-www-form-urlencoded");
+        let text = call.body.as_ref().map_or("", |b| b.text());
+        let request = match b.body(JsValue::from_str(text)) {
+            Ok(r) => r,
+            Err(e) => return failed_reply(&gloo_error(e)),
+        };
+        let kind = match read {
+            ReadAs::Text => "text",
+            ReadAs::Checked => call.kind.as_str(),
+        };
+        self.exchange(request, kind, None, &scope.0).await
+    }
+
     async fn upload(
         &self,
         url: &str,

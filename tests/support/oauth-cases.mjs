@@ -254,12 +254,13 @@ export const cases = {
     // what the caller's fetch receives: one POST, the parameters in a form body, no query
     let seen;
     const fetchFn = async (req) => {
-      seen = { method: req.method, url: req.url, type: req.headers.get("content-type"), accept: req.headers.get("accept"), body: await req.clone().text() };
+      seen = { method: req.method, url: req.url, type: req.headers.get("content-type"), accept: req.headers.get("accept"), redirect: req.redirect, body: await req.clone().text() };
       return fetch(req);
     };
     const code = await codeFor(lib, c);
     const token = await exchange(lib, c, code, { fetch: fetchFn });
     eq([seen.method, seen.url, seen.type, seen.accept], ["POST", `${c.base}/oauth2/oauth/token`, "application/x-www-form-urlencoded", "application/json"], "the token request");
+    eq(seen.redirect, "error", "a redirect is never followed with the form");
     const form = new URLSearchParams(seen.body);
     eq([...form.keys()], ["grant_type", "client_id", "client_secret", "code", "redirect_uri"], "its form");
     eq([form.get("grant_type"), form.get("client_secret"), form.get("code"), form.get("redirect_uri")], ["authorization_code", c.clientSecret, code, c.redirectUri], "its values");
