@@ -116,8 +116,8 @@ pub struct LogEntry {
     pub method: String,
     /// The path exactly as received (still percent-encoded).
     pub path: String,
-    /// The query as received, with the values of `api_key`, `access_token`, `client_secret`
-    /// and `code` replaced by `REDACTED`.
+    /// The query as received, with the values of `api_key`, `access_token`, `client_secret`,
+    /// `code` and `state` replaced by `REDACTED`.
     pub query: String,
     /// Header names, lower case, sorted.
     pub headers: Vec<String>,
@@ -125,8 +125,9 @@ pub struct LogEntry {
     pub status: u16,
 }
 
-/// Query parameters whose values the log never keeps.
-const SECRET_PARAMS: [&str; 4] = ["api_key", "access_token", "client_secret", "code"];
+/// Query parameters whose values the log never keeps (`state` ties a sign-in to its browser
+/// session, so it is kept out too).
+const SECRET_PARAMS: [&str; 5] = ["api_key", "access_token", "client_secret", "code", "state"];
 
 /// The query string with credential values replaced.
 pub fn redact_query(query: &str) -> String {

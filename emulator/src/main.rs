@@ -1,5 +1,6 @@
 //! `mylibrary-emulator`: serve the v2 MyLibrary API on loopback.
 
+use mylibrary_emulator::server::answer_param_in;
 use mylibrary_emulator::{Config, data::Dataset, start};
 use std::io::Write;
 use std::path::PathBuf;
@@ -29,7 +30,8 @@ Accounts and sign-in (OAuth 2.0 under /oauth2/):
   --client-secret S      the app's client secret (its client id is --api-key;
                          default demo-client-secret)
   --redirect-uri URI     a registered redirect URI (repeatable; default PUBLIC_ORIGIN/); a
-                         request's must equal one, optionally plus a query string
+                         request's must equal one, optionally plus a query string; no
+                         query may hold an answer parameter (code, state, username, error, ...)
   --token-ttl-s N        issued tokens expire after N seconds (default 315359999, as v2)
   --revoke-on-reauthorize  a new token revokes the account's earlier tokens for the app
   --app-name NAME        the app name on the consent page (default MyLibrary Demo)
@@ -101,6 +103,11 @@ fn parse_args() -> Result<Config, String> {
                         "--redirect-uri: not an absolute URI without a fragment: {uri}"
                     ));
                 }
+                if let Some(p) = answer_param_in(&uri) {
+                    return Err(format!(
+                        "--redirect-uri: its query holds {p}, a parameter of the sign-in's answer: {uri}"
+                    ));
+                }
                 c.redirect_uris.push(uri);
             }
             "--token-ttl-s" => {
@@ -135,7 +142,6 @@ async fn main() {
         config.access_token.clone(),
         config.www.clone(),
     );
-    let secret = config.client_secret.clone();
     let started = std::time::Instant::now();
     let running = match start(config).await {
         Ok(r) => r,
@@ -162,7 +168,7 @@ async fn main() {
     );
     let _ = writeln!(
         out,
-        "  sign-in:      {url}/oauth2/oauth/siteowner/authorize (client secret {secret})"
+        "  sign-in:      {url}/oauth2/oauth/siteowner/authorize (client secret: --client-secret)"
     );
     if www.is_some() {
         let _ = writeln!(out, "  demo:         {url}/");

@@ -40,6 +40,15 @@ impl Token {
     }
 }
 
+/// A token about to be issued: its value, when it expires, and whether it revokes the
+/// account's other tokens for the same client.
+#[derive(Clone, Debug)]
+pub(super) struct NewToken {
+    pub token: String,
+    pub expires_ms: i64,
+    pub revoke_others: bool,
+}
+
 /// An authorization code.
 #[derive(Clone, Debug)]
 struct Code {
@@ -78,13 +87,18 @@ impl CodeRefusal {
     }
 }
 
+/// The authorization request a consent form's CSRF token was issued for: `client_id`,
+/// `redirect_uri`, `response_type` and `state` (empty when none), as the form carries them.
+pub(super) type CsrfBinding = [String; 4];
+
 /// Every grant the server has made.
 #[derive(Debug, Default)]
 pub(super) struct Grants {
     tokens: HashMap<String, Token>,
     codes: HashMap<String, Code>,
-    /// Issued, unused CSRF tokens and when they expire.
-    csrf: HashMap<String, i64>,
+    /// Issued, unused CSRF tokens: when each expires and the authorization request it was
+    /// issued for.
+    csrf: HashMap<String, (i64, CsrfBinding)>,
     /// The fixed token and its client, restored by a reset.
     fixed: (String, String),
 }
@@ -182,9 +196,11 @@ impl Grants {
     }
 
     /// Checks a code for an exchange by `client_id` (already authenticated) with the
-    /// `redirect_uri` it sent. A used code is refused and the token it gave revoked.
-    /// On success the code is still unused: call [`Grants::spend_code`] with the new token.
-    pub fn check_code(
+    /// `redirect_uri` it sent. The code must be the presenting client's before anything else
+    /// is said about it: a code of another client is refused whether used or not, and revokes
+    /// nothing. A used code presented again by its own client is refused and the token it gave
+    /// revoked.
+    fn check_code(
         &mut self,
         code: &str,
         client_id: &str,
@@ -192,6 +208,9 @@ impl Grants {
         now_ms: i64,
     ) -> Result<usize, CodeRefusal> {
         let c = self.codes.get(code).ok_or(CodeRefusal::Unknown)?;
+        if c.client_id != client_id {
+            return Err(CodeRefusal::OtherClient);
+        }
         if let Some(token) = c.token.clone() {
             self.revoke(&token);
             return Err(CodeRefusal::Replayed);
@@ -199,31 +218,59 @@ impl Grants {
         if now_ms >= c.expires_ms {
             return Err(CodeRefusal::Expired);
         }
-        if c.client_id != client_id {
-            return Err(CodeRefusal::OtherClient);
-        }
         if redirect_uri != Some(c.redirect_uri.as_str()) {
             return Err(CodeRefusal::RedirectMismatch);
         }
         Ok(c.account)
     }
 
-    /// Marks a code used, remembering the token it gave.
-    pub fn spend_code(&mut self, code: &str, token: &str) {
+    /// Exchanges a code for `new`, all at once (one lock held by the caller, so two exchanges
+    /// of one code cannot both pass the check): checks the code as `check_code` does,
+    /// issues the token (see [`Grants::issue_token`]) and marks the code used,
+    /// remembering the token so that a replay revokes it. Returns the account.
+    pub fn redeem_code(
+        &mut self,
+        code: &str,
+        client_id: &str,
+        redirect_uri: Option<&str>,
+        new: &NewToken,
+        now_ms: i64,
+    ) -> Result<usize, CodeRefusal> {
+        let account = self.check_code(code, client_id, redirect_uri, now_ms)?;
+        self.issue_token(
+            &new.token,
+            client_id,
+            account,
+            new.expires_ms,
+            new.revoke_others,
+        );
         if let Some(c) = self.codes.get_mut(code) {
-            c.token = Some(token.to_string());
+            c.token = Some(new.token.clone());
         }
+        Ok(account)
     }
 
-    pub fn issue_csrf(&mut self, token: &str, now_ms: i64) {
-        self.csrf.retain(|_, &mut exp| now_ms < exp);
-        self.csrf
-            .insert(token.to_string(), now_ms.saturating_add(CSRF_TTL_MS));
+    /// Records a CSRF token issued for the authorization request `binding`.
+    pub fn issue_csrf(&mut self, token: &str, binding: CsrfBinding, now_ms: i64) {
+        self.csrf.retain(|_, (exp, _)| now_ms < *exp);
+        self.csrf.insert(
+            token.to_string(),
+            (now_ms.saturating_add(CSRF_TTL_MS), binding),
+        );
     }
 
-    /// Uses up a CSRF token: true if it was issued, unexpired and unused.
-    pub fn take_csrf(&mut self, token: &str, now_ms: i64) -> bool {
-        self.csrf.remove(token).is_some_and(|exp| now_ms < exp)
+    /// Uses up a CSRF token: true if it was issued for the request `binding`, and is unexpired
+    /// and unused. A token presented with another request is refused and left as it was, so
+    /// that the page it was issued for still works.
+    pub fn take_csrf(&mut self, token: &str, binding: &CsrfBinding, now_ms: i64) -> bool {
+        let ok = self
+            .csrf
+            .get(token)
+            .is_some_and(|(exp, b)| now_ms < *exp && b == binding);
+        if ok {
+            self.csrf.remove(token);
+        }
+        ok
     }
 }
 
@@ -304,29 +351,64 @@ mod tests {
         assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"));
     }
 
+    fn new(token: &str) -> NewToken {
+        NewToken {
+            token: token.into(),
+            expires_ms: 10_000,
+            revoke_others: false,
+        }
+    }
+
     #[test]
     fn a_used_code_is_refused_and_revokes_its_token() {
         let mut g = Grants::new("fixed", "key");
         g.issue_code("c", "key", "http://x/", 1, 1000, 0);
-        assert_eq!(g.check_code("c", "key", Some("http://x/"), 10), Ok(1));
-        g.issue_token("t", "key", 1, 10_000, false);
-        g.spend_code("c", "t");
         assert_eq!(
-            g.check_code("c", "key", Some("http://x/"), 20),
+            g.redeem_code("c", "key", Some("http://x/"), &new("t"), 10),
+            Ok(1)
+        );
+        assert!(g.token("t").is_some_and(|t| t.is_live(20)));
+        assert_eq!(
+            g.redeem_code("c", "key", Some("http://x/"), &new("u"), 20),
             Err(CodeRefusal::Replayed)
         );
         assert!(g.token("t").is_some_and(|t| t.revoked));
+        assert!(g.token("u").is_none());
         assert!(g.token("fixed").is_some_and(|t| t.is_live(20)));
     }
 
     #[test]
-    fn csrf_tokens_are_single_use_and_expire() {
+    fn another_clients_replay_revokes_nothing() {
+        let mut g = Grants::new("fixed", "key");
+        g.issue_code("c", "key", "http://x/", 1, 1000, 0);
+        assert_eq!(
+            g.redeem_code("c", "key", Some("http://x/"), &new("t"), 10),
+            Ok(1)
+        );
+        assert_eq!(
+            g.redeem_code("c", "other", Some("http://x/"), &new("u"), 20),
+            Err(CodeRefusal::OtherClient)
+        );
+        assert!(g.token("t").is_some_and(|t| t.is_live(20)));
+    }
+
+    #[test]
+    fn csrf_tokens_are_single_use_bound_to_their_request_and_expire() {
         let mut g = Grants::default();
-        g.issue_csrf("a", 0);
-        g.issue_csrf("b", 0);
-        assert!(g.take_csrf("a", 1));
-        assert!(!g.take_csrf("a", 2));
-        assert!(!g.take_csrf("b", CSRF_TTL_MS));
-        assert!(!g.take_csrf("never", 1));
+        let req = |state: &str| {
+            [
+                "key".to_string(),
+                "http://x/".to_string(),
+                "code".to_string(),
+                state.to_string(),
+            ]
+        };
+        g.issue_csrf("a", req("s"), 0);
+        g.issue_csrf("b", req("s"), 0);
+        assert!(!g.take_csrf("a", &req("other"), 1));
+        assert!(g.take_csrf("a", &req("s"), 1));
+        assert!(!g.take_csrf("a", &req("s"), 2));
+        assert!(!g.take_csrf("b", &req("s"), CSRF_TTL_MS));
+        assert!(!g.take_csrf("never", &req("s"), 1));
     }
 }

@@ -21,6 +21,7 @@ mod oauth;
 mod routes;
 
 pub use hosting::DEMO_CSP;
+pub use oauth::{ANSWER_PARAMS, answer_param_in};
 
 use crate::control::{Fault, LogEntry, Runtime, redact_query};
 use crate::data::{self, Dataset};
@@ -282,7 +283,11 @@ impl App {
             .collect();
         names.sort();
         names.dedup();
-        if method == Method::OPTIONS {
+        // The consent page is not for other origins: no CORS headers on any of its answers
+        // (a page of another origin could otherwise read a fresh CSRF value), and no preflight
+        // (OPTIONS gets the page's 405).
+        let cors = path != oauth::AUTHORIZE;
+        if method == Method::OPTIONS && cors {
             self.record(&method, &path, &query, names, 204);
             return with_cors(preflight());
         }
@@ -307,7 +312,8 @@ impl App {
         let status = resp.as_ref().map_or(0, |r| r.status().as_u16());
         pending.answered(status);
         match resp {
-            Some(r) => with_cors(r),
+            Some(r) if cors => with_cors(r),
+            Some(r) => r,
             None => std::future::pending().await,
         }
     }

@@ -3,7 +3,7 @@
 //! information (`tokeninfo.htm`). Where the reference is unsure, RFC 6749 and RFC 9700 decide;
 //! emulator/README.md lists the choices.
 
-use super::grants::V2_TOKEN_LIFETIME_S;
+use super::grants::{CsrfBinding, NewToken, V2_TOKEN_LIFETIME_S};
 use super::http::{Resp, accepts_json, content_type, json, query_pairs, read_body, response};
 use super::{App, lock};
 use crate::model::ApiError;
@@ -14,7 +14,9 @@ use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request};
 use serde_json::json;
 
-const AUTHORIZE: &str = "/oauth2/oauth/siteowner/authorize";
+/// The consent page and its form. Its answers carry no CORS headers (`super::handle`): no other
+/// origin may read the page's CSRF value.
+pub(super) const AUTHORIZE: &str = "/oauth2/oauth/siteowner/authorize";
 const TOKEN: &str = "/oauth2/oauth/token";
 const TOKEN_INFO: &str = "/oauth2/tokeninfo.htm";
 /// The cookie that carries the consent form's CSRF token (double submit).
@@ -35,6 +37,28 @@ label{display:block;padding:.2rem 0}.buttons{display:flex;gap:.75rem;margin-top:
 button{font:inherit;padding:.5rem 1.25rem;border-radius:6px;border:1px solid #1856ed;cursor:pointer}\
 .allow{background:#1856ed;color:#fff}.deny{background:#fff;color:#1856ed}\
 .note{color:#5a6373;font-size:.85rem}code{word-break:break-all}";
+
+/// The parameters an answer of the authorization endpoint may carry (in the query or the
+/// fragment). A redirect URI whose own query holds one of them is refused, so that no answer
+/// carries a key twice.
+pub const ANSWER_PARAMS: [&str; 8] = [
+    "code",
+    "state",
+    "username",
+    "error",
+    "error_description",
+    "access_token",
+    "token_type",
+    "expires_in",
+];
+
+/// The first answer parameter (see [`ANSWER_PARAMS`]) that the query of `uri` already holds.
+pub fn answer_param_in(uri: &str) -> Option<&'static str> {
+    let query = uri.split('#').next()?.split_once('?')?.1;
+    query_pairs(query)
+        .into_iter()
+        .find_map(|(k, _)| ANSWER_PARAMS.iter().find(|p| **p == k).copied())
+}
 
 /// A parameter's single value; `Err` when it is given more than once with different values.
 fn single<'a>(params: &'a [(String, String)], name: &str) -> Result<Option<&'a str>, String> {
@@ -288,6 +312,13 @@ impl App {
     /// page, never redirected (RFC 6749 §4.1.2.1).
     fn check_client(&self, params: &[(String, String)]) -> Result<Client, String> {
         let bad = |m: &str| Err(m.to_string());
+        // A request that repeats one of these cannot be answered without guessing which value
+        // was meant (which state to send back, which flow): a page, not a redirect.
+        for name in ["client_id", "redirect_uri", "response_type", "state"] {
+            if let Err(e) = single(params, name) {
+                return bad(&e);
+            }
+        }
         let client_id = match single(params, "client_id") {
             Err(e) => return bad(&e),
             Ok(None | Some("")) => return bad("The request has no client_id."),
@@ -303,6 +334,11 @@ impl App {
         };
         if !redirect_allowed(&app.redirect_uris, redirect_uri) {
             return bad("The redirect_uri is not one the app registered.");
+        }
+        if let Some(p) = answer_param_in(redirect_uri) {
+            return Err(format!(
+                "The redirect_uri's query holds {p}, a parameter of the answer: the answer would carry it twice."
+            ));
         }
         Ok(Client {
             client_id: client_id.to_string(),
@@ -365,6 +401,18 @@ impl App {
         }
     }
 
+    /// The authorization request a CSRF token is bound to, as the consent form sends it back:
+    /// its `client_id`, `redirect_uri`, `response_type` and `state` (empty when none).
+    fn csrf_binding(params: &[(String, String)]) -> CsrfBinding {
+        ["client_id", "redirect_uri", "response_type", "state"].map(|name| {
+            single(params, name)
+                .ok()
+                .flatten()
+                .unwrap_or("")
+                .to_string()
+        })
+    }
+
     /// `GET …/authorize`: the consent page.
     fn consent_page(&self, query: &str) -> Resp {
         let params = query_pairs(query);
@@ -377,7 +425,18 @@ impl App {
             Err(refusal) => return refusal.into_response(),
         };
         let csrf = self.secrets.token(32);
-        lock(&self.grants).issue_csrf(&csrf, time::now_ms());
+        let binding = [
+            auth.client.client_id.clone(),
+            auth.client.redirect_uri.clone(),
+            (if auth.flow == Flow::Code {
+                "code"
+            } else {
+                "token"
+            })
+            .to_string(),
+            auth.state.clone().unwrap_or_default(),
+        ];
+        lock(&self.grants).issue_csrf(&csrf, binding, time::now_ms());
         let app = escape_html(&auth.client.app_name);
         let accounts: String = self
             .accounts
@@ -482,11 +541,12 @@ It asks for no password.</p>\n</main>\n</body>\n</html>\n",
             Ok(c) => c,
             Err(message) => return error_page(400, &message),
         };
-        // CSRF (double submit): the field equals the cookie and is a token this server issued,
-        // unexpired and unused.
+        // CSRF (double submit): the field equals the cookie and is a token this server issued
+        // for this very authorization request, unexpired and unused.
         let field = single(&params, CSRF_FIELD).ok().flatten().unwrap_or("");
         let matches = !field.is_empty() && cookies.iter().any(|c| same(c, field));
-        if !matches || !lock(&self.grants).take_csrf(field, time::now_ms()) {
+        let binding = Self::csrf_binding(&params);
+        if !matches || !lock(&self.grants).take_csrf(field, &binding, time::now_ms()) {
             return error_page(
                 400,
                 "The form has expired or was not sent from this page. Start again from the app.",
@@ -546,10 +606,17 @@ It asks for no password.</p>\n</main>\n</body>\n</html>\n",
                 redirect(&with_query(uri, &pairs))
             }
             Flow::Token => {
-                let (token, ttl) = self.issue_token(&auth.client.client_id, account, now);
+                let (new, ttl) = self.new_token(now);
+                lock(&self.grants).issue_token(
+                    &new.token,
+                    &auth.client.client_id,
+                    account,
+                    new.expires_ms,
+                    new.revoke_others,
+                );
                 let ttl = ttl.to_string();
                 let mut pairs = vec![
-                    ("access_token", token.as_str()),
+                    ("access_token", new.token.as_str()),
                     ("token_type", "Bearer"),
                     ("expires_in", ttl.as_str()),
                 ];
@@ -559,19 +626,15 @@ It asks for no password.</p>\n</main>\n</body>\n</html>\n",
         }
     }
 
-    /// A new token for `account`; its lifetime in seconds.
-    fn issue_token(&self, client_id: &str, account: usize, now_ms: i64) -> (String, u64) {
+    /// A token to issue now (not yet recorded), and its lifetime in seconds.
+    fn new_token(&self, now_ms: i64) -> (NewToken, u64) {
         let ttl = self.config.token_ttl_s.unwrap_or(V2_TOKEN_LIFETIME_S);
-        let token = self.secrets.uuid();
-        let expires = now_ms.saturating_add(ttl.saturating_mul(1000).min(i64::MAX as u64) as i64);
-        lock(&self.grants).issue_token(
-            &token,
-            client_id,
-            account,
-            expires,
-            self.config.revoke_on_reauthorize,
-        );
-        (token, ttl)
+        let new = NewToken {
+            token: self.secrets.uuid(),
+            expires_ms: now_ms.saturating_add(ttl.saturating_mul(1000).min(i64::MAX as u64) as i64),
+            revoke_others: self.config.revoke_on_reauthorize,
+        };
+        (new, ttl)
     }
 
     /// The parameters of a token-endpoint request: the query, then a form body.
@@ -643,16 +706,16 @@ It asks for no password.</p>\n</main>\n</body>\n</html>\n",
             return oauth_error(400, "invalid_request", "code is missing");
         };
         let now = time::now_ms();
-        let checked = lock(&self.grants).check_code(code, client_id, redirect_uri, now);
-        let account = match checked {
-            Ok(a) => a,
-            Err(refusal) => return oauth_error(400, "invalid_grant", refusal.description()),
-        };
-        let (token, ttl) = self.issue_token(client_id, account, now);
-        lock(&self.grants).spend_code(code, &token);
+        let (new, ttl) = self.new_token(now);
+        // One lock for the check, the token and marking the code used: of concurrent exchanges
+        // of one code, exactly one gets a token.
+        let redeemed = lock(&self.grants).redeem_code(code, client_id, redirect_uri, &new, now);
+        if let Err(refusal) = redeemed {
+            return oauth_error(400, "invalid_grant", refusal.description());
+        }
         let mut r = json(
             200,
-            &json!({ "access_token": token, "expires_in": ttl, "token_type": "Bearer" }),
+            &json!({ "access_token": new.token, "expires_in": ttl, "token_type": "Bearer" }),
         );
         no_store(&mut r);
         r
@@ -681,14 +744,13 @@ It asks for no password.</p>\n</main>\n</body>\n</html>\n",
         if !json_ok {
             return oauth_error(406, "not_acceptable", "The answer is application/json");
         }
-        let from_body = query_pairs(&String::from_utf8_lossy(&body));
-        let from_query = query_pairs(query);
-        let token = match single(&from_body, "access_token") {
-            Ok(Some(t)) => Ok(Some(t)),
-            Ok(None) => single(&from_query, "access_token"),
-            Err(e) => Err(e),
+        // A body, when there is one, is the only source: the query counts only with no body.
+        let params = if body.is_empty() {
+            query_pairs(query)
+        } else {
+            query_pairs(&String::from_utf8_lossy(&body))
         };
-        let token = match token {
+        let token = match single(&params, "access_token") {
             Err(e) => return oauth_error(400, "invalid_request", &e),
             Ok(None | Some("")) => {
                 return oauth_error(400, "invalid_request", "access_token is missing");

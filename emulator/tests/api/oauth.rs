@@ -1457,3 +1457,663 @@ async fn sign_in_requests_are_logged_without_their_secrets() {
         assert!(!text.contains(secret), "{secret} in {text}");
     }
 }
+
+// ---- review fixes: single-use codes, replays by other clients, CORS, CSRF binding ----
+
+/// The token request's parameters for `code` from `client_id`/`secret`, in a form body.
+async fn exchange_form(
+    base: &str,
+    client_id: &str,
+    secret: &str,
+    code: &str,
+    redirect: &str,
+) -> (u16, Value) {
+    let r = nr()
+        .post(format!("{base}{TOKEN_PATH}"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", client_id),
+            ("client_secret", secret),
+            ("code", code),
+            ("redirect_uri", redirect),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_exchanges_of_one_code_give_exactly_one_token() {
+    /// Concurrent exchanges of each code, and codes tried.
+    const N: usize = 8;
+    const ROUNDS: usize = 20;
+    let emu = emu().await;
+    let home = home(&emu);
+    // one client each, already connected, so that the exchanges reach the server together,
+    // each on its own connection and so on its own server task
+    let mut clients = Vec::new();
+    for _ in 0..N {
+        let c = nr();
+        let r = c
+            .get(format!("{}/_emulator/health", emu.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        clients.push(c);
+    }
+    for _ in 0..ROUNDS {
+        let code = code_for(&emu, "demo_user_2").await;
+        let start = std::sync::Arc::new(tokio::sync::Barrier::new(N));
+        let tasks: Vec<_> = clients
+            .iter()
+            .map(|c| {
+                let c = c.clone();
+                let url = format!("{}{TOKEN_PATH}", emu.base);
+                let params = [
+                    ("grant_type", "authorization_code".to_string()),
+                    ("client_id", KEY.to_string()),
+                    ("client_secret", SECRET.to_string()),
+                    ("code", code.clone()),
+                    ("redirect_uri", home.clone()),
+                ];
+                let start = start.clone();
+                tokio::spawn(async move {
+                    let req = c.post(url).form(&params);
+                    start.wait().await;
+                    let r = req.send().await.unwrap();
+                    let s = r.status().as_u16();
+                    (s, r.json::<Value>().await.unwrap())
+                })
+            })
+            .collect();
+        let mut issued = Vec::new();
+        let mut refused = 0;
+        for t in tasks {
+            let (s, v) = t.await.unwrap();
+            match s {
+                200 => issued.push(v["access_token"].as_str().unwrap().to_string()),
+                400 => {
+                    assert_eq!(v["error"], "invalid_grant", "{v}");
+                    refused += 1;
+                }
+                _ => panic!("{s} {v}"),
+            }
+        }
+        assert_eq!(issued.len(), 1, "exactly one exchange succeeds: {issued:?}");
+        assert_eq!(refused, N - 1);
+        // a replay (the refusals above were replays too) leaves no token of this code alive
+        let (s, v) = exchange(&emu, &code).await;
+        assert_eq!((s, v["error"].as_str()), (400, Some("invalid_grant")));
+        for token in &issued {
+            assert_eq!(token_info(&emu, token).await.0, 404);
+            let (s, v) = v2(&emu, token, KEY, "/info").await;
+            assert_eq!(s, 401);
+            assert_eq!(error_key(&v), "http.status.authentication.invalid_token");
+        }
+    }
+    // other grants are untouched
+    assert_eq!(v2(&emu, TOKEN, KEY, "/info").await.0, 200);
+    let other = sign_in(&emu, "demo_user_2").await;
+    assert_eq!(v2(&emu, &other, KEY, "/info").await.0, 200);
+}
+
+fn other_app() -> RegisteredApp {
+    RegisteredApp {
+        api_key: "other-key".into(),
+        client_secret: "other-secret".into(),
+        redirect_uris: Vec::new(),
+        name: "Other app".into(),
+    }
+}
+
+#[tokio::test]
+async fn another_client_replaying_a_used_code_revokes_nothing() {
+    let emu = Setup {
+        extra_apps: vec![other_app()],
+        ..Setup::default()
+    }
+    .start()
+    .await;
+    let home = home(&emu);
+    let code = code_for(&emu, "demo_user_2").await;
+    let (s, v) = exchange(&emu, &code).await;
+    assert_eq!(s, 200, "{v}");
+    let victim = v["access_token"].as_str().unwrap().to_string();
+    // the other registered app, with its own good secret, replays the victim's used code
+    for _ in 0..2 {
+        let (s, v) = exchange_form(&emu.base, "other-key", "other-secret", &code, &home).await;
+        assert_eq!(s, 400);
+        assert_eq!(v["error"], "invalid_grant");
+    }
+    let (s, ti) = token_info(&emu, &victim).await;
+    assert_eq!(s, 200, "the victim's token is still live");
+    assert_eq!(ti["client_id"], KEY);
+    assert_eq!(v2(&emu, &victim, KEY, "/info").await.0, 200);
+    // the owner's own replay still revokes it
+    let (s, _) = exchange(&emu, &code).await;
+    assert_eq!(s, 400);
+    assert_eq!(token_info(&emu, &victim).await.0, 404);
+    assert_eq!(v2(&emu, &victim, KEY, "/info").await.0, 401);
+}
+
+#[tokio::test]
+async fn the_consent_page_has_no_cors_headers_the_token_endpoints_do() {
+    let emu = emu().await;
+    let home = home(&emu);
+    let evil = "http://evil.example";
+    let acao = |r: &Response| r.headers().get("access-control-allow-origin").cloned();
+    // the page, with its CSRF value
+    let r = nr()
+        .get(format!("{}{AUTHORIZE}", emu.base))
+        .query(&[
+            ("response_type", "code"),
+            ("client_id", KEY),
+            ("redirect_uri", home.as_str()),
+        ])
+        .header("Origin", evil)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(acao(&r), None);
+    assert!(r.headers().get("access-control-expose-headers").is_none());
+    // its error page
+    let r = nr()
+        .get(format!("{}{AUTHORIZE}?client_id=nobody", emu.base))
+        .header("Origin", evil)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(acao(&r), None);
+    // the form's answer
+    let form = open_form(&emu, "code", None).await;
+    let r = allow(&emu, &form, "demo_user").await;
+    assert_eq!(r.status(), 302);
+    assert_eq!(acao(&r), None);
+    // no preflight either
+    let r = nr()
+        .request(reqwest::Method::OPTIONS, format!("{}{AUTHORIZE}", emu.base))
+        .header("Origin", evil)
+        .header("Access-Control-Request-Method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 405);
+    assert_eq!(acao(&r), None);
+    assert!(r.headers().get("access-control-allow-methods").is_none());
+    // the token endpoint and token info keep CORS, preflight included
+    let code = code_for(&emu, "demo_user").await;
+    let r = nr()
+        .post(format!("{}{TOKEN_PATH}", emu.base))
+        .header("Origin", evil)
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", KEY),
+            ("client_secret", SECRET),
+            ("code", code.as_str()),
+            ("redirect_uri", home.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(acao(&r).unwrap(), "*");
+    let r = nr()
+        .post(format!("{}{INFO_PATH}", emu.base))
+        .header("Origin", evil)
+        .form(&[("access_token", TOKEN)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(acao(&r).unwrap(), "*");
+    for path in [TOKEN_PATH, INFO_PATH] {
+        let r = nr()
+            .request(reqwest::Method::OPTIONS, format!("{}{path}", emu.base))
+            .header("Origin", evil)
+            .header("Access-Control-Request-Method", "POST")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 204, "{path}");
+        assert_eq!(acao(&r).unwrap(), "*", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_csrf_value_approves_only_the_request_it_was_issued_for() {
+    let emu = emu().await;
+    let home = home(&emu);
+    let approve = [("username", "demo_user"), ("user_oauth_approval", "true")];
+    let issued = open_form(&emu, "code", Some("mine")).await;
+    // the same CSRF value and cookie, with another request's fields
+    let with = |changes: &[(&str, Option<&str>)]| {
+        let mut fields: Vec<(String, String)> = issued
+            .fields
+            .iter()
+            .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
+            .cloned()
+            .collect();
+        for (k, v) in changes {
+            if let Some(v) = v {
+                fields.push((k.to_string(), v.to_string()));
+            }
+        }
+        Form {
+            fields,
+            cookie: issued.cookie.clone(),
+        }
+    };
+    let other_redirect = format!("{home}?x=1");
+    let others = [
+        with(&[("state", Some("attacker"))]),
+        with(&[("state", None)]),
+        with(&[("response_type", Some("token"))]),
+        with(&[("redirect_uri", Some(&other_redirect))]),
+    ];
+    for forged in &others {
+        assert_eq!(forged.csrf(), issued.csrf());
+        let r = submit(&emu, forged, &approve, Some(&forged.cookie)).await;
+        assert_eq!(r.status(), 400, "{:?}", forged.fields);
+        assert!(r.headers().get("location").is_none());
+    }
+    // none of them used it up: the request it was issued for still goes through, once
+    let r = submit(&emu, &issued, &approve, Some(&issued.cookie)).await;
+    assert_eq!(r.status(), 302);
+    let q = query_of(&location(&r));
+    assert_eq!(q["state"], "mine");
+    assert!(q.contains_key("code"));
+    let r = submit(&emu, &issued, &approve, Some(&issued.cookie)).await;
+    assert_eq!(r.status(), 400);
+}
+
+// ---- review fixes: the rules the tests did not reach ----
+
+#[tokio::test]
+async fn the_token_endpoint_refuses_other_methods_bodies_and_repeated_or_missing_parameters() {
+    let emu = emu().await;
+    let home = home(&emu);
+    let url = format!("{}{TOKEN_PATH}", emu.base);
+    let code = code_for(&emu, "demo_user").await;
+    let good: Vec<(&str, &str)> = vec![
+        ("grant_type", "authorization_code"),
+        ("client_id", KEY),
+        ("client_secret", SECRET),
+        ("code", &code),
+        ("redirect_uri", &home),
+    ];
+    let error_of = |r: Response| async move {
+        let s = r.status().as_u16();
+        let allow = r
+            .headers()
+            .get("allow")
+            .map(|a| a.to_str().unwrap().to_string());
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        let v: Value = r.json().await.unwrap();
+        assert!(
+            v["error_description"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty())
+        );
+        (s, v["error"].as_str().unwrap().to_string(), allow)
+    };
+    // other methods, with every parameter good
+    for method in [reqwest::Method::PUT, reqwest::Method::DELETE] {
+        let r = nr()
+            .request(method.clone(), &url)
+            .query(&good)
+            .send()
+            .await
+            .unwrap();
+        let (s, e, allow) = error_of(r).await;
+        assert_eq!((s, e.as_str()), (405, "invalid_request"), "{method}");
+        assert_eq!(allow.as_deref(), Some("GET, POST"));
+    }
+    // a body that is not a form, beside a good query
+    let bodies = [
+        (
+            "application/json",
+            serde_json::to_string(&json!({ "code": code })).unwrap(),
+        ),
+        ("text/plain", format!("code={code}")),
+    ];
+    for (ct, body) in bodies {
+        let r = nr()
+            .post(&url)
+            .query(&good)
+            .header("Content-Type", ct)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let (s, e, _) = error_of(r).await;
+        assert_eq!((s, e.as_str()), (400, "invalid_request"), "{ct}");
+    }
+    // a parameter given twice with different values (here or across query and body)
+    for name in ["code", "client_id", "redirect_uri", "grant_type"] {
+        let r = nr()
+            .post(&url)
+            .query(&good)
+            .form(&[(name, "something-else")])
+            .send()
+            .await
+            .unwrap();
+        let (s, e, _) = error_of(r).await;
+        assert_eq!((s, e.as_str()), (400, "invalid_request"), "{name}");
+    }
+    let mut twice = good.clone();
+    twice.push(("client_secret", "wrong"));
+    let r = nr().post(&url).form(&twice).send().await.unwrap();
+    let (s, e, _) = error_of(r).await;
+    assert_eq!((s, e.as_str()), (400, "invalid_request"));
+    // the same value twice is the value
+    // (checked last, below, with the exchange that succeeds)
+    // a missing client_secret or client_id
+    for missing in ["client_secret", "client_id"] {
+        let params: Vec<_> = good.iter().filter(|(k, _)| *k != missing).collect();
+        let r = nr().post(&url).form(&params).send().await.unwrap();
+        let (s, e, _) = error_of(r).await;
+        assert_eq!((s, e.as_str()), (401, "invalid_client"), "{missing}");
+    }
+    // an empty one is missing too
+    let params: Vec<_> = good
+        .iter()
+        .map(|&(k, v)| {
+            if k == "client_secret" {
+                (k, "")
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    let r = nr().post(&url).form(&params).send().await.unwrap();
+    let (s, e, _) = error_of(r).await;
+    assert_eq!((s, e.as_str()), (401, "invalid_client"));
+    // none of the refusals used the code up
+    let mut same_twice = good.clone();
+    same_twice.push(("code", &code));
+    let r = nr().post(&url).form(&same_twice).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn repeated_authorization_parameters_get_an_error_page() {
+    let emu = emu().await;
+    let home = home(&emu);
+    let home_q = format!("{home}?x=1");
+    let base: Vec<(&str, &str)> = vec![
+        ("response_type", "code"),
+        ("client_id", KEY),
+        ("redirect_uri", &home),
+        ("state", "s1"),
+    ];
+    let repeated = [
+        ("redirect_uri", home_q.as_str()),
+        ("response_type", "token"),
+        ("state", "s2"),
+        ("client_id", "other"),
+    ];
+    for (name, value) in repeated {
+        let mut params = base.clone();
+        params.push((name, value));
+        let r = authorize_get(&emu, &params).await;
+        assert_eq!(r.status(), 400, "{name}");
+        assert!(r.headers().get("location").is_none(), "{name}");
+        assert!(csrf_cookie(&r).is_none(), "{name}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("more than once"), "{html}");
+    }
+    // the same on the form's POST, which does not use up its CSRF value
+    let form = open_form(&emu, "code", Some("s1")).await;
+    for (name, value) in repeated {
+        let r = submit(
+            &emu,
+            &form,
+            &[
+                (name, value),
+                ("username", "demo_user"),
+                ("user_oauth_approval", "true"),
+            ],
+            Some(&form.cookie),
+        )
+        .await;
+        assert_eq!(r.status(), 400, "{name}");
+        assert!(r.headers().get("location").is_none(), "{name}");
+    }
+    let r = allow(&emu, &form, "demo_user").await;
+    assert_eq!(r.status(), 302);
+    assert_eq!(query_of(&location(&r))["state"], "s1");
+}
+
+#[tokio::test]
+async fn token_info_refuses_other_methods_and_body_types() {
+    let emu = emu().await;
+    let url = format!("{}{INFO_PATH}", emu.base);
+    for method in [reqwest::Method::PUT, reqwest::Method::DELETE] {
+        let r = nr()
+            .request(method.clone(), &url)
+            .form(&[("access_token", TOKEN)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 405, "{method}");
+        assert_eq!(r.headers()["allow"], "POST");
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["error"], "method_not_allowed");
+    }
+    let r = nr()
+        .post(&url)
+        .header("Content-Type", "text/plain")
+        .body(format!("access_token={TOKEN}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 415);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"], "unsupported_media_type");
+    let r = nr()
+        .post(&url)
+        .multipart(reqwest::multipart::Form::new().text("access_token", TOKEN))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 415);
+    // the token is fine: a form says so
+    assert_eq!(token_info(&emu, TOKEN).await.0, 200);
+}
+
+#[tokio::test]
+async fn token_info_reads_the_query_only_when_there_is_no_body() {
+    let emu = emu().await;
+    let url = format!("{}{INFO_PATH}", emu.base);
+    // a form body without access_token: the query's good token does not count
+    let r = nr()
+        .post(&url)
+        .query(&[("access_token", TOKEN)])
+        .form(&[("other", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"], "invalid_request");
+    // a body's token is the one looked up, whatever the query holds
+    let r = nr()
+        .post(&url)
+        .query(&[("access_token", TOKEN)])
+        .form(&[("access_token", "00000000-0000-4000-8000-000000000000")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = nr()
+        .post(&url)
+        .query(&[("access_token", "00000000-0000-4000-8000-000000000000")])
+        .form(&[("access_token", TOKEN)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // no body: the query
+    let r = nr()
+        .post(&url)
+        .query(&[("access_token", TOKEN)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn two_accounts_share_their_api_keys_rate_window() {
+    let emu = Setup {
+        qps: 2,
+        extra_apps: vec![other_app()],
+        ..Setup::default()
+    }
+    .start()
+    .await;
+    let b = sign_in(&emu, "demo_user_2").await;
+    // a token of the other app, for account 2 as well
+    let home = home(&emu);
+    let form = open_form_for(
+        &emu,
+        &[
+            ("response_type", "code"),
+            ("client_id", "other-key"),
+            ("redirect_uri", &home),
+        ],
+    )
+    .await;
+    let r = allow(&emu, &form, "demo_user_2").await;
+    let code = query_of(&location(&r))["code"].clone();
+    let (s, v) = exchange_form(&emu.base, "other-key", "other-secret", &code, &home).await;
+    assert_eq!(s, 200, "{v}");
+    let other = v["access_token"].as_str().unwrap().to_string();
+    // account 1 uses the key's window up; account 2's request under the same key is refused
+    let (one, two) = tokio::join!(v2(&emu, TOKEN, KEY, "/info"), v2(&emu, TOKEN, KEY, "/info"));
+    assert_eq!((one.0, two.0), (200, 200));
+    let (s, v) = v2(&emu, &b, KEY, "/info").await;
+    assert_eq!(s, 403);
+    assert_eq!(error_key(&v), "mashery.not.authorized.over.qps");
+    // the other api key has its own window
+    assert_eq!(v2(&emu, &other, "other-key", "/info").await.0, 200);
+    // once the window has passed, account 2 gets in
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(v2(&emu, &b, KEY, "/info").await.0, 200);
+}
+
+#[tokio::test]
+async fn a_redirect_uri_holding_an_answer_parameter_is_refused() {
+    let emu = emu().await;
+    let home = home(&emu);
+    let mut uris: Vec<String> = [
+        "code",
+        "state",
+        "username",
+        "error",
+        "error_description",
+        "access_token",
+        "token_type",
+        "expires_in",
+    ]
+    .iter()
+    .map(|p| format!("{home}?{p}=planted"))
+    .collect();
+    uris.push(format!("{home}?next=1&state=planted"));
+    uris.push(format!("{home}?co%64e=planted"));
+    uris.push(format!("{home}?code"));
+    for uri in &uris {
+        for response_type in ["code", "token"] {
+            let r = authorize_get(
+                &emu,
+                &[
+                    ("response_type", response_type),
+                    ("client_id", KEY),
+                    ("redirect_uri", uri),
+                    ("state", "s"),
+                ],
+            )
+            .await;
+            assert_eq!(r.status(), 400, "{uri}");
+            assert!(r.headers().get("location").is_none(), "{uri}");
+            assert!(csrf_cookie(&r).is_none(), "{uri}");
+        }
+        // and on the form's POST, with a good CSRF value
+        let form = open_form(&emu, "code", None).await;
+        let mut fields: Vec<(String, String)> = form
+            .fields
+            .iter()
+            .filter(|(k, _)| k != "redirect_uri")
+            .cloned()
+            .collect();
+        fields.push(("redirect_uri".into(), uri.clone()));
+        let forged = Form {
+            fields,
+            cookie: form.cookie.clone(),
+        };
+        let r = allow(&emu, &forged, "demo_user").await;
+        assert_eq!(r.status(), 400, "{uri}");
+        assert!(r.headers().get("location").is_none(), "{uri}");
+    }
+    // another added query is fine, a parameter whose name only starts like one too
+    for uri in [format!("{home}?next=1"), format!("{home}?codes=1")] {
+        let r = authorize_get(
+            &emu,
+            &[
+                ("response_type", "code"),
+                ("client_id", KEY),
+                ("redirect_uri", &uri),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), 200, "{uri}");
+    }
+    // a registered URI that holds one is refused as well
+    let emu = Setup {
+        redirect_uris: vec!["http://app.example/cb?state=fixed".into()],
+        ..Setup::default()
+    }
+    .start()
+    .await;
+    let r = authorize_get(
+        &emu,
+        &[
+            ("response_type", "code"),
+            ("client_id", KEY),
+            ("redirect_uri", "http://app.example/cb?state=fixed"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 400);
+    assert!(r.headers().get("location").is_none());
+}
+
+#[tokio::test]
+async fn the_request_log_redacts_the_state() {
+    let emu = emu().await;
+    let home = home(&emu);
+    let state = "secret-state-0123456789";
+    let r = authorize_get(
+        &emu,
+        &[
+            ("response_type", "code"),
+            ("client_id", KEY),
+            ("redirect_uri", &home),
+            ("state", state),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let log = emu.log().await;
+    let entry = log.iter().find(|e| e["path"] == AUTHORIZE).unwrap();
+    let q = entry["query"].as_str().unwrap();
+    assert!(q.contains("state=REDACTED"), "{q}");
+    assert!(q.contains("response_type=code"), "{q}");
+    let text = serde_json::to_string(&log).unwrap();
+    assert!(!text.contains(state), "{text}");
+}
