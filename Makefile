@@ -3,6 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
 PORT ?= 8080
+EDGE_PORT ?= 8787
 EMULATOR := target/release/mylibrary-emulator
 TSC := tools/node_modules/.bin/tsc
 
@@ -24,12 +25,16 @@ pkg: bootstrap
 demo: bootstrap emulator pkg www
 	$(EMULATOR) --port $(PORT) --www build/www --files 400 --folders 24
 
-## demo-edge: the demo through the edge proxy (the Worker on workerd, :8787, holding the credentials)
+## demo-edge: the app served by the edge Worker (workerd) on http://127.0.0.1:$(EDGE_PORT): sign-in, sessions, and /v2 with
+## the credentials held by the Worker; the emulator on :$(PORT) is the API and the OAuth2 server (two accounts)
 demo-edge: bootstrap emulator pkg www
-	$(EMULATOR) --port $(PORT) --www build/www --files 400 --folders 24 & \
+	$(EMULATOR) --port $(PORT) --www build/www --files 400 --folders 24 --accounts 2 \
+	  --client-secret demo-client-secret \
+	  --redirect-uri http://127.0.0.1:$(PORT)/ --redirect-uri http://127.0.0.1:$(EDGE_PORT)/auth/callback & \
 	  trap "kill $$!" EXIT; sleep 1; \
-	  echo "Open http://127.0.0.1:$(PORT)/ , Settings → Through the edge proxy"; \
-	  API_BASE=http://127.0.0.1:$(PORT)/v2 ALLOWED_ORIGIN=http://127.0.0.1:$(PORT) node examples/worker/dev.mjs & \
+	  echo "Open http://127.0.0.1:$(EDGE_PORT)/ and sign in (demo_user or demo_user_2); http://127.0.0.1:$(PORT)/ is the emulator's own demo"; \
+	  API_BASE=http://127.0.0.1:$(PORT)/v2 OAUTH_BASE=http://127.0.0.1:$(PORT)/oauth2 APP_ORIGIN=http://127.0.0.1:$(EDGE_PORT) \
+	  WORKER_PORT=$(EDGE_PORT) API_KEY=demo-api-key CLIENT_SECRET=demo-client-secret node examples/worker/dev.mjs & \
 	  wait
 
 ## www: the demo with the built package beside it, in build/www
@@ -44,9 +49,11 @@ test:
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) clippy --lib --tests --target wasm32-unknown-unknown --features js -- -D warnings
+	$(CARGO) clippy --lib --tests --target wasm32-unknown-unknown --features js,edge -- -D warnings
+	$(CARGO) clippy --lib --tests --target wasm32-unknown-unknown --features edge -- -D warnings
 	$(CARGO) clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
 	$(CARGO) clippy --lib --target wasm32-unknown-unknown --features js,small-alloc -- -D warnings
+	$(CARGO) clippy --lib --target wasm32-unknown-unknown --features js,edge,small-alloc -- -D warnings
 
 test-native:
 	$(CARGO) test --workspace --all-targets

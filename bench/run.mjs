@@ -51,6 +51,11 @@ function size() {
   row("size", "wasm raw / gzip / brotli", `${s.wasm.raw} / ${s.wasm.gzip} / ${s.wasm.brotli} B`);
   row("size", "JS raw / gzip / brotli", `${s.js.raw} / ${s.js.gzip} / ${s.js.brotli} B`);
   row("size", "wasm + JS gzip", `${(s.total_gzip / 1024).toFixed(1)} KB`, "≤ 60 KB (goal 30)");
+  // The servers' build (Node, Deno, workerd: plus forward and the limiter option), which no
+  // browser loads: reported, no budget.
+  const server = readFileSync(join(pkg, "ctct_mylibrary_server_bg.wasm"));
+  s.server = { raw: server.length, gzip: gz(server), brotli: br(server) };
+  row("size", "servers' wasm raw / gzip / brotli", `${s.server.raw} / ${s.server.gzip} / ${s.server.brotli} B`);
   // The sign-in entry (ctct-mylibrary/oauth), plain JavaScript loaded only by pages that import it.
   const oauth = readFileSync(join(pkg, "oauth.js"));
   s.oauth = { raw: oauth.length, gzip: gz(oauth), brotli: br(oauth), budget_gzip: 6 * 1024 };

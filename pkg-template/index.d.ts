@@ -1,5 +1,5 @@
-export * from "./ctct_mylibrary.js";
-import type { ApiErrorItem } from "./ctct_mylibrary.js";
+export * from "./ctct_mylibrary_server.js";
+import type { ApiErrorItem } from "./ctct_mylibrary_server.js";
 // ---- errors (index.d.cts carries the same declarations for CommonJS consumers)
 
 /** What went wrong, as a stable code to branch on. */

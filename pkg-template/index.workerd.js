@@ -1,10 +1,11 @@
 // Cloudflare Workers (workerd): the runtime compiles imported .wasm files into a
 // WebAssembly.Module; instantiate it synchronously.
-import wasm from "./ctct_mylibrary_bg.wasm";
-import { initSync, MyLibraryClient as Generated } from "./ctct_mylibrary.js";
+import wasm from "./ctct_mylibrary_server_bg.wasm";
+import { initSync, MyLibraryClient as Generated } from "./ctct_mylibrary_server.js";
 import { wrapClient } from "__RUNTIME__";
+import { withForward } from "__EDGE__";
 
 initSync({ module: wasm });
 
-export const MyLibraryClient = wrapClient(Generated);
+export const MyLibraryClient = withForward(wrapClient(Generated));
 export { MyLibraryError } from "__RUNTIME__";

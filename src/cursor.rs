@@ -105,7 +105,8 @@ impl std::str::FromStr for Cursor {
             let shown: String = s.chars().take(40).collect();
             format!("{CURSOR_RULE} (such as \"files?next=...\"), not \"{shown}\"")
         };
-        let (path, token) = s.split_once("?next=").ok_or_else(bad)?;
+        let at = crate::url::find_str(s, "?next=").ok_or_else(bad)?;
+        let (path, token) = (&s[..at], &s[at + "?next=".len()..]);
         let listing = Listing::parse(path).ok_or_else(bad)?;
         let token = percent_decode(token)
             .filter(|t| !t.is_empty())

@@ -5,6 +5,8 @@
 use crate::config::Settings;
 use crate::error::{API, Error, ErrorCode, OAUTH_SERVER};
 use crate::models::FileStatus;
+#[cfg(feature = "edge")]
+use crate::ops::Kind;
 use crate::ops::uploads::{DEFAULT_MAX_UPLOAD_BYTES, UploadFile, WaitStep, new_file_id, wait_step};
 use crate::ops::{Face, HttpCall, Method, Operation, Target, Wire};
 use crate::policy::{RateLimiter, RetryPolicy, retry_after_ms};
@@ -18,6 +20,27 @@ use std::rc::Rc;
 /// A caller's source of access tokens (`getAccessToken`): called when there is no token yet,
 /// and once more when the API answers 401, so that a long walk survives a refreshed token.
 pub(crate) type TokenSource = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<String, Error>>>>>;
+
+/// A caller's limiter (`limiter.acquire(signal)`): awaited before every attempt; it may give a
+/// release, called once the attempt's answer has arrived (or the attempt was dropped).
+#[cfg(feature = "edge")]
+pub(crate) type Acquire<S> = Rc<dyn Fn(S) -> Pin<Box<dyn Future<Output = Result<Release, Error>>>>>;
+/// What a limiter's `acquire` gave back, to call when the attempt is over.
+#[cfg(feature = "edge")]
+pub type Release = Option<Box<dyn FnOnce()>>;
+
+/// Calls a release when dropped: after the answer, or when the call's future is dropped.
+#[cfg(feature = "edge")]
+struct Held(Release);
+
+#[cfg(feature = "edge")]
+impl Drop for Held {
+    fn drop(&mut self) {
+        if let Some(f) = self.0.take() {
+            f();
+        }
+    }
+}
 
 /// Per-call settings: the caller's cancellation handle and time budget.
 #[derive(Clone, Debug)]
@@ -44,6 +67,9 @@ pub(crate) struct Core<T: Transport> {
     token_source: Option<TokenSource>,
     /// Who answers, as messages name it: the API, or the OAuth2 server.
     server: &'static str,
+    /// The caller's limiter, shared with other clients (a Durable Object behind it).
+    #[cfg(feature = "edge")]
+    acquire: Option<Acquire<T::Signal>>,
 }
 
 /// Sends one attempt of a call with this token (one compiled retry loop for calls and
@@ -78,6 +104,8 @@ impl<T: Transport> Core<T> {
             max_upload_learned: Cell::new(None),
             token_source,
             server: API,
+            #[cfg(feature = "edge")]
+            acquire: None,
         };
         if let Some(t) = s.access_token {
             core.set_token(t);
@@ -112,6 +140,13 @@ impl<T: Transport> Core<T> {
                 .collect(),
         );
         core
+    }
+
+    /// Awaits the caller's limiter before every attempt (besides the built-in one, if it is on).
+    #[cfg(feature = "edge")]
+    pub fn with_limiter(mut self, acquire: Option<Acquire<T::Signal>>) -> Self {
+        self.acquire = acquire;
+        self
     }
 
     /// Replaces the access token; the old one stays redacted.
@@ -162,14 +197,37 @@ impl<T: Transport> Core<T> {
     ) -> Result<T::Answer, Error> {
         let budget = ctx.timeout_ms.unwrap_or(self.timeout_ms);
         let scope = self.net.scope(&ctx.signal, budget);
+        // A forwarded request's last answer, which is the call's answer whatever its status.
+        #[cfg(feature = "edge")]
+        let last: RefCell<Option<T::Answer>> = RefCell::new(None);
         let out = self
             .attempts(call.method, &scope, budget, &|token| {
                 let scope = &scope;
-                Box::pin(async move { self.net.send(call, token.as_deref(), read, scope).await })
+                #[cfg(feature = "edge")]
+                let last = &last;
+                Box::pin(async move {
+                    let answer = self.net.send(call, token.as_deref(), read, scope).await;
+                    #[cfg(feature = "edge")]
+                    if call.kind == Kind::Raw {
+                        *last.borrow_mut() = Some(answer.clone());
+                    }
+                    answer
+                })
             })
             .await;
         self.net.end(scope);
-        out.map_err(|(e, sent)| if sent { e.with_request(call.info()) } else { e })
+        match out {
+            // An error answer to a forwarded request (after the retries): the proxy passes it on.
+            #[cfg(feature = "edge")]
+            Err((e, _))
+                if e.status() != 0
+                    && matches!(e.code(), ErrorCode::Http | ErrorCode::RateLimited)
+                    && call.kind == Kind::Raw =>
+            {
+                last.into_inner().ok_or(e)
+            }
+            out => out.map_err(|(e, sent)| if sent { e.with_request(call.info()) } else { e }),
+        }
     }
 
     /// Runs one form request to the OAuth2 server (no retries, no token; see
@@ -269,6 +327,27 @@ impl<T: Transport> Core<T> {
                 .wait_for_slot(scope, budget)
                 .await
                 .map_err(|e| (e, sent))?;
+            #[cfg(feature = "edge")]
+            let _held = match &self.acquire {
+                None => Held(None),
+                Some(acquire) => {
+                    match race(acquire(scope.own_signal()), self.net.until_stopped(scope)).await {
+                        Either::Left(Ok(release)) => Held(release),
+                        // A refusal because the call stopped (the limiter heard its signal) is the stop.
+                        Either::Left(Err(e)) => {
+                            let e = match scope.stopped() {
+                                Some(stop) => self.stop_error(stop, scope, budget),
+                                None => e,
+                            };
+                            return Err((e, sent));
+                        }
+                        Either::Right(()) => {
+                            let stop = scope.stopped().unwrap_or(Stop::Aborted);
+                            return Err((self.stop_error(stop, scope, budget), sent));
+                        }
+                    }
+                }
+            };
             let token = self.token.borrow().clone();
             let generation = self.generation.get();
             let answer = send(token).await;

@@ -56,8 +56,16 @@ impl Redactor {
     pub fn apply(&self, text: &str) -> String {
         let mut out = text.to_string();
         for s in &self.secrets {
-            if out.contains(s.as_str()) {
-                out = out.replace(s.as_str(), REDACTED);
+            let mut rest = out.as_str();
+            let mut done = String::new();
+            while let Some(at) = crate::url::find_str(rest, s) {
+                done.push_str(&rest[..at]);
+                done.push_str(REDACTED);
+                rest = &rest[at + s.len()..];
+            }
+            if !done.is_empty() {
+                done.push_str(rest);
+                out = done;
             }
         }
         out

@@ -14,6 +14,13 @@ pub fn encode_component(s: &str) -> String {
     out
 }
 
+/// Where `needle` first occurs in `hay` (a plain byte search: the package's texts are short,
+/// and it keeps the two-way searcher of `str::find` out of the wasm).
+pub fn find_str(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    (0..=h.len().saturating_sub(n.len())).find(|&i| h[i..].starts_with(n))
+}
+
 /// Decodes `%XX` escapes (not `+`); `None` for a malformed escape or invalid UTF-8, as
 /// JavaScript's `decodeURIComponent` refuses them.
 pub fn percent_decode(s: &str) -> Option<String> {
@@ -76,6 +83,40 @@ pub fn normalize_base(base: &str) -> Result<String, String> {
             "must be an absolute http(s) URL without query or fragment, not \"{base}\""
         )),
     }
+}
+
+/// Where a proxy forwards a request: `base` followed by the request's path below the base's own
+/// path (`/v2/library/files` under `…/v2`), the request's query (`query`, its credentials already
+/// taken out: the client's own are used), then the client's `api_key`. The error follows the
+/// argument's name.
+pub fn forward_url(
+    base: &str,
+    api_key: Option<&str>,
+    path: &str,
+    query: &str,
+) -> Result<String, String> {
+    let after = find_str(base, "://").map_or(0, |at| at + 3);
+    let base_path = base[after..]
+        .bytes()
+        .position(|b| b == b'/')
+        .map_or("", |at| &base[after + at..]);
+    let below = path
+        .strip_prefix(base_path)
+        .filter(|p| p.len() > 1 && p.starts_with('/'))
+        .ok_or_else(|| format!("must have a path below {base_path}/, not {path}"))?;
+    let mut out = format!("{base}{below}");
+    let mut sep = '?';
+    if !query.is_empty() {
+        out.push(sep);
+        out.push_str(query);
+        sep = '&';
+    }
+    if let Some(k) = api_key {
+        out.push(sep);
+        out.push_str("api_key=");
+        out.push_str(&encode_component(k));
+    }
+    Ok(out)
 }
 
 /// One segment of a request path.
@@ -199,6 +240,46 @@ mod tests {
         assert!(check_id("...").is_ok());
         assert!(check_list_id("1,2").is_err());
         assert_eq!(encode_component("Café #1"), "Caf%C3%A9%20%231");
+    }
+
+    #[test]
+    fn plain_search_finds_what_find_finds() {
+        for (hay, needle) in [
+            ("a?next=b", "?next="),
+            ("", ""),
+            ("ab", "abc"),
+            ("xx", "x"),
+            ("é?next=", "?next="),
+            ("abc", ""),
+        ] {
+            assert_eq!(find_str(hay, needle), hay.find(needle), "{hay} {needle}");
+        }
+    }
+
+    #[test]
+    fn forwarded_urls_go_below_the_base() {
+        let f = |p: &str, q: &str| forward_url("http://up:8080/v2", Some("k+1"), p, q);
+        assert_eq!(
+            f("/v2/library/files", "limit=5&sort_by=NAME").unwrap(),
+            "http://up:8080/v2/library/files?limit=5&sort_by=NAME&api_key=k%2B1"
+        );
+        assert_eq!(
+            f("/v2/library/info", "").unwrap(),
+            "http://up:8080/v2/library/info?api_key=k%2B1"
+        );
+        for bad in [
+            "/v3/library/info",
+            "/v2",
+            "/v2/",
+            "v2/library",
+            "/v2x/library",
+        ] {
+            assert!(f(bad, "").is_err(), "{bad}");
+        }
+        assert_eq!(
+            forward_url("http://up/v2", None, "/v2/library/files", "x=1").unwrap(),
+            "http://up/v2/library/files?x=1"
+        );
     }
 
     #[test]

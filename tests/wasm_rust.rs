@@ -684,3 +684,75 @@ async fn sign_in_helpers() {
     assert_eq!(e.code(), ErrorCode::Aborted);
     no_secret(&e);
 }
+
+#[cfg(feature = "edge")]
+#[wasm_bindgen_test]
+async fn forward_and_a_shared_limiter() {
+    reset(0).await;
+    let counts = Rc::new(Cell::new((0, 0)));
+    let seen = counts.clone();
+    let client = Client::builder()
+        .api_key(KEY)
+        .access_token(TOKEN)
+        .base_url(format!("{BASE}/v2"))
+        .limiter(move |_signal| {
+            let c = seen.clone();
+            c.set((c.get().0 + 1, c.get().1));
+            async move {
+                let release = move || c.set((c.get().0, c.get().1 + 1));
+                Ok(Some(Box::new(release) as Box<dyn FnOnce()>))
+            }
+        })
+        .build()
+        .unwrap();
+    let request = |url: &str| web_sys::Request::new_with_str(url).unwrap();
+    let r = client
+        .forward(&request(
+            "https://edge.example/v2/library/files?limit=2&api_key=theirs",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let text = JsFuture::from(r.text().unwrap())
+        .await
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()["results"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let missing = client
+        .forward(&request("https://edge.example/v2/library/files/no-such"))
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404, "an error answer is passed on");
+    assert_eq!(counts.get(), (2, 2), "each attempt acquired and released");
+    let e = client
+        .forward(&request("https://edge.example/v3/library/info"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.code(), e.argument()),
+        (ErrorCode::InvalidArgument, Some("request.url"))
+    );
+    let refusing = Client::builder()
+        .api_key(KEY)
+        .access_token(TOKEN)
+        .base_url(format!("{BASE}/v2"))
+        .limiter(|_| async {
+            Err(ctct_mylibrary::Error::new(
+                ErrorCode::RateLimited,
+                "over the daily quota",
+            ))
+        })
+        .build()
+        .unwrap();
+    assert_eq!(
+        refusing.info().await.unwrap_err().code(),
+        ErrorCode::RateLimited
+    );
+}

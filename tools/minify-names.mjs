@@ -11,6 +11,7 @@
 //   renamed where the glue reads them (`wasm.<name>`). The composed map is written to
 //   <out-map.json> for tests that read the instance's exports by name.
 import { readFileSync, writeFileSync } from "node:fs";
+import { basename } from "node:path";
 
 const [mapFile, glueFile, outFile] = process.argv.slice(2);
 const text = readFileSync(mapFile, "utf8");
@@ -42,26 +43,33 @@ for (const pass of passes.slice(1)) {
 
 let glue = readFileSync(glueFile, "utf8");
 const word = (s) => s.replace(/[$]/g, "\\$");
-const glueModule = "./ctct_mylibrary_bg.js";
-const runtimeFields = [];
+const re = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+// The glue's own module, named after the output (`ctct_mylibrary`, `ctct_mylibrary_server`).
+const glueModule = `./${basename(glueFile, ".js")}_bg.js`;
+// The snippets' namespaces: wasm-bindgen imports each (runtime.js, edge.js) once per import
+// group; the first name of each is enough.
+const namespaces = new Map();
+for (const m of glue.matchAll(/^import \* as (import\d+) from "([^"]+)"$/gm)) {
+  if (!namespaces.has(m[2])) namespaces.set(m[2], m[1]);
+}
+const snippetFields = [];
 for (const [key, short] of imports) {
   const [module, field] = key.split("\0");
   if (module === glueModule) {
-    const re = new RegExp(`(\\n\\s+)${word(field)}(: function)`);
-    if (!re.test(glue)) throw new Error(`the glue has no import ${field}`);
-    glue = glue.replace(re, `$1${JSON.stringify(short)}$2`);
+    const r = new RegExp(`(\\n\\s+)${word(field)}(: function)`);
+    if (!r.test(glue)) throw new Error(`the glue has no import ${field}`);
+    glue = glue.replace(r, `$1${JSON.stringify(short)}$2`);
   } else {
-    // Every other import is the runtime's, which the glue names import1 (checked below).
-    if (!module.endsWith("/src/js/runtime.js")) throw new Error(`an import from an unknown module: ${module}`);
-    runtimeFields.push(`${JSON.stringify(short)}: import1[${JSON.stringify(field)}]`);
+    const ns = namespaces.get(module);
+    if (!ns || !/\/src\/js\/[a-z]+\.js$/.test(module)) throw new Error(`an import from an unknown module: ${module}`);
+    snippetFields.push(`${JSON.stringify(short)}: ${ns}[${JSON.stringify(field)}]`);
   }
 }
-if (runtimeFields.length && !/^import \* as import1 from "[^"]*\/src\/js\/runtime\.js"$/m.test(glue)) throw new Error("the glue does not import the runtime as import1");
-const returned = /return \{\n\s+__proto__: null,\n\s+"\.\/ctct_mylibrary_bg\.js": import0,\n(\s+"[^"]+": import\d+,\n)+\s+\};/;
+const returned = new RegExp(`return \\{\\n\\s+__proto__: null,\\n\\s+"${re(glueModule)}": import0,\\n(\\s+"[^"]+": import\\d+,\\n)+\\s+\\};`);
 if (!returned.test(glue)) throw new Error("the glue's import object has an unknown shape");
-glue = glue.replace(returned, `return { __proto__: null, a: { ...import0, ${runtimeFields.join(", ")} } };`);
-// wasm-bindgen imports the runtime's namespace once per import group; one is enough.
-glue = glue.replace(/^import \* as import(?!1\b)\d+ from "[^"]+"\n/gm, "");
+glue = glue.replace(returned, `return { __proto__: null, a: { ...import0, ${snippetFields.join(", ")} } };`);
+const kept = new Set(namespaces.values());
+glue = glue.replace(/^import \* as (import\d+) from "[^"]+"\n/gm, (line, name) => (kept.has(name) ? line : ""));
 for (const [long, short] of exports) {
   glue = glue.replace(new RegExp(`\\bwasm\\.${word(long)}\\b`, "g"), `wasm[${JSON.stringify(short)}]`);
 }

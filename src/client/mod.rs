@@ -22,6 +22,10 @@
 //! dropping its future; on wasm32 a call also takes an `AbortSignal` ([`Call::signal`]).
 
 mod call;
+#[cfg(feature = "edge")]
+mod forward;
+#[cfg(all(feature = "edge", feature = "js"))]
+pub(crate) use forward::forwarded;
 mod page;
 mod wait;
 
@@ -53,6 +57,8 @@ pub struct ClientBuilder {
     options: Options,
     fetch: Option<js_sys::Function>,
     token_source: Option<TokenSource>,
+    #[cfg(feature = "edge")]
+    limiter: Option<crate::exec::Acquire<wasm_bindgen::JsValue>>,
 }
 
 impl ClientBuilder {
@@ -130,14 +136,17 @@ impl ClientBuilder {
         self
     }
     /// The client, or `InvalidArgument` naming the option that is wrong.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(#[allow(unused_mut)] mut self) -> Result<Client, Error> {
+        #[cfg(feature = "edge")]
+        if self.limiter.is_some() {
+            self.options.requests_per_second.get_or_insert(0);
+        }
         let settings = Settings::from_options(self.options, Face::Rust)?;
+        let core = Core::new(settings, Fetch::new(self.fetch), self.token_source);
+        #[cfg(feature = "edge")]
+        let core = core.with_limiter(self.limiter);
         Ok(Client {
-            core: Rc::new(Core::new(
-                settings,
-                Fetch::new(self.fetch),
-                self.token_source,
-            )),
+            core: Rc::new(core),
         })
     }
 }

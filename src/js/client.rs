@@ -54,6 +54,22 @@ export interface MyLibraryClient {
 }
 "#;
 
+#[cfg(feature = "edge")]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_FORWARD: &str = r#"
+export interface MyLibraryClient {
+  /**
+   * Forwards a request as an edge proxy does: its method, its path below `/v2`, its query
+   * (without `api_key` or `access_token`) and its body go to `baseUrl` with this client's api key
+   * and token, through its policy (limiters, retries of GET, PUT and DELETE, the time budget).
+   * Resolves with the upstream `Response`, whatever its status; rejects only when there is no
+   * answer (NETWORK, TIMEOUT, ABORTED) or the request is not one to forward (INVALID_ARGUMENT).
+   * Not in the browser build.
+   */
+  forward(request: Request, options?: CallOptions): Promise<Response>;
+}
+"#;
+
 /// Which listing a walk reads.
 #[derive(Clone, Debug)]
 pub(crate) enum Listing {
@@ -359,6 +375,41 @@ impl MyLibraryClient {
     ) -> Promise {
         let mut op = UpdateFile::default();
         self.start_update(&mut op, "fileId", &file_id, &changes, options)
+    }
+
+    #[cfg(feature = "edge")]
+    /// `forward`'s work, once the entry has read the request (`wrapClient` in runtime.js):
+    /// its method, path, query without credentials, Content-Type and body (undefined for GET
+    /// and DELETE).
+    #[wasm_bindgen(js_name = __forward, skip_typescript)]
+    pub fn forward(
+        &self,
+        method: String,
+        path: String,
+        query: String,
+        content_type: String,
+        body: JsValue,
+        options: Option<JsValue>,
+    ) -> Promise {
+        let job = (|| {
+            let (ctx, _) = call_options(options.as_ref(), CALL_KEYS)?;
+            let call = crate::client::forwarded(
+                &self.core.target,
+                &method,
+                &path,
+                &query,
+                (!body.is_undefined()).then_some((content_type, body)),
+            )?;
+            Ok(Job {
+                op: Op::Plan(Plan {
+                    calls: vec![call],
+                    kind: Kind::Raw,
+                    join: false,
+                }),
+                ctx,
+            })
+        })();
+        self.spawn("forward", None, job)
     }
 
     /// Uploads a file (never retried automatically). Resolves with its id once the API has

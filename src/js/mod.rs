@@ -91,6 +91,26 @@ export type ActiveUploadStatus = UploadStatus & { status: "Active" };
 export type PagedMethod = "listFiles" | "listFolders" | "listTrash";
 "#;
 
+/// The server-side additions' types (the Node, Deno and workerd builds).
+#[cfg(feature = "edge")]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_EDGE_OPTIONS: &str = r#"
+export interface ClientOptions {
+  /**
+   * A limiter shared with other clients (an edge proxy's Durable Object): `acquire(signal)` is
+   * awaited before every attempt; if it resolves with a function, that is called once the
+   * attempt's answer has arrived. A rejection fails the call with RATE_LIMITED, the rejection as
+   * `cause`. With a limiter, `requestsPerSecond` defaults to 0 (the client's own limiter off).
+   * Not in the browser build.
+   */
+  limiter?: Limiter | null | undefined;
+}
+/** A limiter shared between clients: see `ClientOptions.limiter`. */
+export interface Limiter {
+  acquire(signal: AbortSignal): Promise<void | (() => void)>;
+}
+"#;
+
 /// A client of the MyLibrary API. Works in browsers, Node, Deno and workerd with no init call.
 #[wasm_bindgen]
 pub struct MyLibraryClient {
@@ -107,6 +127,8 @@ const CLIENT_KEYS: &[&str] = &[
     "requestsPerSecond",
     "maxUploadBytes",
     "fetch",
+    #[cfg(feature = "edge")]
+    "limiter",
 ];
 
 /// A JavaScript `getAccessToken` as the executor's token source.
@@ -129,6 +151,31 @@ fn token_source(f: js_sys::Function) -> TokenSource {
     })
 }
 
+/// A JavaScript `limiter` as the executor's: `acquire(signal)`, and the release it may give.
+#[cfg(feature = "edge")]
+fn acquire(limiter: JsValue) -> crate::exec::Acquire<JsValue> {
+    Rc::new(move |signal| {
+        let promise = crate::transport::web::call_limiter(&limiter, &signal);
+        Box::pin(async move {
+            match JsFuture::from(promise).await {
+                Ok(release) => Ok(release.dyn_into::<js_sys::Function>().ok().map(|f| {
+                    Box::new(move || {
+                        let _ = f.call0(&JsValue::UNDEFINED);
+                    }) as Box<dyn FnOnce()>
+                })),
+                Err(e) => Err(Error::new(
+                    crate::error::ErrorCode::RateLimited,
+                    format!(
+                        "The limiter refused the call: {}",
+                        crate::transport::web::describe(&e)
+                    ),
+                )
+                .with_cause(e)),
+            }
+        })
+    })
+}
+
 fn read_client(options: &JsValue) -> Result<Core<Fetch>, Error> {
     let Some(a) = Args::new(options, "options", CLIENT_KEYS)? else {
         return Err(Error::bad_argument(
@@ -137,6 +184,22 @@ fn read_client(options: &JsValue) -> Result<Core<Fetch>, Error> {
         ));
     };
     let source = a.function("getAccessToken")?;
+    #[cfg(feature = "edge")]
+    let limiter = match a.get("limiter") {
+        None => None,
+        Some(l) if js_sys::Reflect::get(&l, &"acquire".into()).is_ok_and(|f| f.is_function()) => {
+            Some(l)
+        }
+        Some(l) => {
+            return Err(Error::bad_argument(
+                "options.limiter",
+                format_args!(
+                    "must be an object with an acquire(signal) method, not {}",
+                    crate::transport::web::describe(&l)
+                ),
+            ));
+        }
+    };
     let o = Options {
         api_key: a.optional::<String>("apiKey")?,
         access_token: a.optional::<String>("accessToken")?,
@@ -144,7 +207,13 @@ fn read_client(options: &JsValue) -> Result<Core<Fetch>, Error> {
         base_url: a.optional::<String>("baseUrl")?,
         timeout_ms: a.ms("timeoutMs")?,
         retries: a.count("retries", MAX_RETRIES)?,
-        requests_per_second: a.count("requestsPerSecond", u32::MAX)?,
+        requests_per_second: a.count("requestsPerSecond", u32::MAX)?.or({
+            #[cfg(feature = "edge")]
+            let off = limiter.as_ref().map(|_| 0);
+            #[cfg(not(feature = "edge"))]
+            let off = None;
+            off
+        }),
         max_upload_bytes: a.integer(
             "maxUploadBytes",
             "must be a positive integer number of bytes",
@@ -153,11 +222,10 @@ fn read_client(options: &JsValue) -> Result<Core<Fetch>, Error> {
     };
     let fetch = a.function("fetch")?;
     let settings = Settings::from_options(o, Face::Js)?;
-    Ok(Core::new(
-        settings,
-        Fetch::new(fetch),
-        source.map(token_source),
-    ))
+    let core = Core::new(settings, Fetch::new(fetch), source.map(token_source));
+    #[cfg(feature = "edge")]
+    let core = core.with_limiter(limiter.map(acquire));
+    Ok(core)
 }
 
 #[wasm_bindgen]

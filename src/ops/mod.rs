@@ -74,6 +74,9 @@ pub enum Kind {
     Token,
     /// The OAuth2 token information endpoint's answer (`TokenInfo`).
     TokenInfo,
+    /// A forwarded request's answer: the response itself, whatever its status.
+    #[cfg(feature = "edge")]
+    Raw,
     /// No answer is read (204, or a body the caller did not ask for).
     Nothing,
 }
@@ -91,6 +94,8 @@ impl Kind {
             Kind::MoveResults => "moveResults",
             Kind::Token => "token",
             Kind::TokenInfo => "tokenInfo",
+            #[cfg(feature = "edge")]
+            Kind::Raw => "raw",
             Kind::Nothing => "nothing",
         }
     }
@@ -106,32 +111,40 @@ pub struct Target {
 }
 
 /// A request body, already serialised.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Body {
     /// JSON (the API's bodies).
     Json(String),
     /// `application/x-www-form-urlencoded` (the OAuth2 server's).
     Form(String),
+    /// A forwarded request's body: its Content-Type (empty when it had none) and its bytes, read
+    /// once and sent again at each attempt (`forward`, on wasm32).
+    #[cfg(feature = "edge")]
+    Raw(String, wasm_bindgen::JsValue),
 }
 
 impl Body {
     /// Its `Content-Type`.
-    pub fn content_type(&self) -> &'static str {
+    pub fn content_type(&self) -> &str {
         match self {
             Body::Json(_) => "application/json",
             Body::Form(_) => "application/x-www-form-urlencoded",
+            #[cfg(feature = "edge")]
+            Body::Raw(t, _) => t,
         }
     }
-    /// Its text.
+    /// Its text (none for a forwarded body).
     pub fn text(&self) -> &str {
         match self {
             Body::Json(t) | Body::Form(t) => t,
+            #[cfg(feature = "edge")]
+            Body::Raw(..) => "",
         }
     }
 }
 
 /// One planned HTTP request.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HttpCall {
     /// The method.
     pub method: Method,
@@ -149,19 +162,24 @@ impl HttpCall {
     /// The call as an error reports it: the `api_key` parameter's value replaced by
     /// `[REDACTED]` (the URL builder puts it last).
     pub fn info(&self) -> RequestInfo {
-        let url = match self.url.find("api_key=") {
-            Some(at) => format!("{}api_key={REDACTED}", &self.url[..at]),
-            None => self.url.clone(),
-        };
         RequestInfo {
             method: self.method.as_str(),
-            url,
+            url: redact_key(&self.url),
         }
     }
 }
 
+/// A URL as an error reports it: the `api_key` parameter's value (put last by the URL builder)
+/// replaced by `[REDACTED]`.
+pub fn redact_key(u: &str) -> String {
+    match url::find_str(u, "api_key=") {
+        Some(at) => format!("{}api_key={REDACTED}", &u[..at]),
+        None => u.to_string(),
+    }
+}
+
 /// The calls of one operation, in order, and how their answers combine.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
     /// The requests (none for an empty list of ids).
     pub calls: Vec<HttpCall>,

@@ -33,7 +33,7 @@ pub enum ReadAs {
 }
 
 /// What became of one request.
-pub trait Answer {
+pub trait Answer: Clone {
     /// The cause of a failure (the runtime's error on the web).
     type Cause;
     /// How it ended.

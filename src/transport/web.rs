@@ -12,6 +12,8 @@
 
 use super::{Answer, Either, Outcome, ReadAs, Scope, Stop, Transport, race};
 use crate::error::{ApiErrorItem, Error};
+#[cfg(feature = "edge")]
+use crate::ops::Body;
 use crate::ops::{HttpCall, Method};
 use gloo_net::http::RequestBuilder;
 use js_sys::{Function, Promise};
@@ -42,6 +44,7 @@ extern "C" {
     fn cancel(this: &JsScope);
 
     /// What became of one request.
+    #[derive(Clone)]
     pub type Reply;
     #[wasm_bindgen(method, getter)]
     fn outcome(this: &Reply) -> String;
@@ -159,6 +162,18 @@ pub fn in_browser_page() -> bool {
     window.is_object()
         && global_field(&window, "document").is_object()
         && global_field(&global, "navigator").is_object()
+}
+
+#[cfg(feature = "edge")]
+#[wasm_bindgen(module = "/src/js/edge.js")]
+extern "C" {
+    /// Calls a limiter's `acquire(signal)`; resolves with a release function or undefined, or
+    /// rejects.
+    #[wasm_bindgen(js_name = callLimiter)]
+    pub fn call_limiter(limiter: &JsValue, signal: &JsValue) -> Promise;
+    /// Reads a forwarded request's answer (the response itself for a success).
+    #[wasm_bindgen(js_name = readRaw)]
+    fn read_raw(response: &JsValue, scope: &JsScope) -> Promise;
 }
 
 /// One call's cancellation scope on the web. Dropped before its call ended (the call's future
@@ -285,7 +300,15 @@ impl Fetch {
             Ok(r) => r,
             Err(e) => return failed_reply(&e),
         };
-        match JsFuture::from(read_response(&response, kind, listing, scope)).await {
+        #[cfg(feature = "edge")]
+        let read = if kind == "raw" {
+            read_raw(&response, scope)
+        } else {
+            read_response(&response, kind, listing, scope)
+        };
+        #[cfg(not(feature = "edge"))]
+        let read = read_response(&response, kind, listing, scope);
+        match JsFuture::from(read).await {
             Ok(reply) => reply.unchecked_into(),
             Err(e) => failed_reply(&e),
         }
@@ -359,6 +382,15 @@ impl Transport for Fetch {
     ) -> Reply {
         let b = builder(&call.url, call.method, token, &scope.0);
         let built = match &call.body {
+            // A forwarded body: its bytes as they came, its Content-Type if it had one.
+            #[cfg(feature = "edge")]
+            Some(Body::Raw(content_type, bytes)) if content_type.is_empty() => {
+                b.body(bytes.clone())
+            }
+            #[cfg(feature = "edge")]
+            Some(Body::Raw(content_type, bytes)) => {
+                b.header("Content-Type", content_type).body(bytes.clone())
+            }
             Some(body) => b
                 .header("Content-Type", body.content_type())
                 .body(JsValue::from_str(body.text())),

@@ -79,7 +79,7 @@ test("Vite and esbuild builds run in Chromium", async () => {
   }
 });
 
-test("one .wasm binary serves them all", () => {
+test("the bundled apps carry the package's browser wasm unchanged", () => {
   const original = sha(join(project, "node_modules/ctct-mylibrary/ctct_mylibrary_bg.wasm"));
   const esbuildCopy = sha(join(www, "esbuild/ctct_mylibrary_bg.wasm"));
   const viteAsset = readdirSync(join(www, "vite/assets")).find((f) => f.endsWith(".wasm"));

@@ -12,6 +12,11 @@ async function everything(signal: AbortSignal): Promise<void> {
   const proxied = new MyLibraryClient({ baseUrl: "https://edge.example.com/v2", fetch: (r: Request) => fetch(r) });
   const refreshing = new MyLibraryClient({ apiKey: "k", getAccessToken: async () => "fresh" });
   client.setAccessToken("refreshed");
+  // the servers' build: forward, and a limiter shared between clients
+  const shared = { acquire: async (s: AbortSignal): Promise<() => void> => { void s.aborted; return () => {}; } };
+  const edge = new MyLibraryClient({ baseUrl: "https://api.example/v2", apiKey: "k", accessToken: "t", limiter: shared });
+  const passed: Response = await edge.forward(new Request("https://edge.example/v2/library/info"), { signal, timeoutMs: 5000 });
+  void passed.status;
 
   const info: LibraryInfo = await client.getInfo({ signal, timeoutMs: 5000 });
   const used: number = info.usage_summary.total_bytes_used;

@@ -1,6 +1,7 @@
 // Each line below must be a type error; the test checks every one is reported.
 import { MyLibraryClient, MyLibraryError, type LibraryFile } from "ctct-mylibrary";
 import { authorizationUrl, parseCallback, exchangeCode, tokenInfo } from "ctct-mylibrary/oauth";
+import { MyLibraryClient as BrowserClient } from "ctct-mylibrary-browser-types";
 const client = new MyLibraryClient({ apiKey: "k", accessToken: "t" });
 client.listFiles({ limt: 5 }); // @expect-error unknown option
 client.listFiles({ sortBy: "ADDED_DATE" }); // @expect-error alias is not a request value
@@ -26,4 +27,8 @@ exchangeCode({ clientId: "k", code: "c", redirectUri: "https://a.example/" }); /
 exchangeCode({ clientId: "k", clientSecret: "s", code: "c", redirectUri: "u", scope: "all" }); // @expect-error no such option
 async function d() { const t = await exchangeCode({ clientId: "k", clientSecret: "s", code: "c", redirectUri: "u" }); const n: string = t.expiresIn; return n; } // @expect-error expiresIn is a number
 tokenInfo("t", { retries: 2 }); // @expect-error no retries option
+new BrowserClient({ baseUrl: "https://a.example/v2" }).forward(new Request("https://a.example/v2/library/info")); // @expect-error not in the browser build
+new BrowserClient({ baseUrl: "https://a.example/v2", limiter: { acquire: async () => undefined } }); // @expect-error not in the browser build
+client.forward(new Request("https://a.example/v2/library/info"), { retries: 1 }); // @expect-error forward takes the call options
+new MyLibraryClient({ limiter: { acquire: () => 1 } }); // @expect-error acquire answers a promise
 void a, b, c, d;
