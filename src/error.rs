@@ -160,7 +160,7 @@ impl Error {
             self.0.retry_after_ms = None;
             self.0.message = format!(
                 "The OAuth2 server answered HTTP {}{}",
-                self.0.status,
+                u64::from(self.0.status),
                 detail(&self.0.errors)
             );
         }
@@ -186,9 +186,15 @@ impl Error {
         };
         let detail = detail(&errors);
         let message = if rate_limited {
-            format!("Rate limited by the MyLibrary API (HTTP {status}){detail}")
+            format!(
+                "Rate limited by the MyLibrary API (HTTP {}){detail}",
+                u64::from(status)
+            )
         } else {
-            format!("The MyLibrary API answered HTTP {status}{detail}")
+            format!(
+                "The MyLibrary API answered HTTP {}{detail}",
+                u64::from(status)
+            )
         };
         let mut e = Self::new(code, message);
         e.0.status = status;

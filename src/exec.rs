@@ -470,8 +470,9 @@ impl<T: Transport> Core<T> {
                     Error::new(
                         ErrorCode::Network,
                         format!(
-                            "The answer of {} (HTTP {status}) broke off before its end",
-                            self.server
+                            "The answer of {} (HTTP {}) broke off before its end",
+                            self.server,
+                            u64::from(status)
                         ),
                     )
                     .with_status(status),
@@ -481,7 +482,8 @@ impl<T: Transport> Core<T> {
                 self.server,
                 status,
                 format_args!(
-                    "the body is not JSON (HTTP {status}): \"{}\"",
+                    "the body is not JSON (HTTP {}): \"{}\"",
+                    u64::from(status),
                     a.problem().unwrap_or_default()
                 ),
             ))),
