@@ -7,6 +7,7 @@ import { state, readUrl, writeUrl } from "./js/state.js";
 import { initBanner } from "./js/errors.js";
 import { client, settings, initSettings, showAccount } from "./js/client.js";
 import { isCallback, takeCallback } from "./js/signin.js";
+import { edge } from "./js/mode.js";
 import { refreshUsage } from "./js/usage.js";
 import { initTree, loadFolders, selectView } from "./js/tree.js";
 import { initFolders } from "./js/folders.js";
@@ -28,7 +29,7 @@ initSettings();
 window.addEventListener("hashchange", () => {
   // A consent page's answer arriving in this document (a link to #access_token=…): read it and clear
   // it; a new token needs a new client, so the page then reloads.
-  if (isCallback()) {
+  if (!edge && isCallback()) {
     if (takeCallback()) location.reload();
     else writeUrl();
     return;
@@ -42,7 +43,17 @@ window.addEventListener("hashchange", () => {
 // ---------------------------------------------------------------- start
 
 const account = showAccount();
-if (client) {
+if (client && edge) {
+  // Served by the edge Worker: the library shows once the session says someone is signed in.
+  readUrl();
+  showFilters();
+  if (await account) {
+    $("usage").title = `Through ${location.origin}/v2: no credentials in this page`;
+    await Promise.all([loadFolders(), refreshUsage()]);
+    selectView(state.view);
+  }
+  document.documentElement.dataset.ready = "true";
+} else if (client) {
   readUrl();
   showFilters();
   if (!settings.apiKey && !settings.accessToken) $("usage").title = `Through ${settings.baseUrl}: no credentials in this page`;

@@ -370,15 +370,18 @@ async function post(r, path, body, kind) {
     if (scope.state !== "running") throw stopError(scope, r.timeoutMs);
     let response;
     try {
-      // redirect "error": the form (a client secret, a code, a token) never goes again to
-      // where a redirect points.
-      const req = new Request(url, { method: "POST", headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" }, body, redirect: "error", signal: scope.signal });
+      // redirect "manual": the form (a client secret, a code, a token) never goes again to
+      // where a redirect points ("error" would say the same, but workerd refuses it).
+      const req = new Request(url, { method: "POST", headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" }, body, redirect: "manual", signal: scope.signal });
       response = await callFetch(r.fetch ?? globalThis.fetch, req, scope);
     } catch (cause) {
       if (scope.state !== "running") throw stopError(scope, r.timeoutMs);
       throw new MyLibraryError("No answer from the OAuth2 server (the connection failed or broke off)", { code: "NETWORK", request, cause });
     }
     const { status } = response;
+    if (response.type === "opaqueredirect" || (status >= 300 && status < 400)) {
+      throw new MyLibraryError(`The OAuth2 server answered with a redirect (HTTP ${status}), which is not followed: the form holds a secret`, { code: "OAUTH", status, request });
+    }
     let text;
     try {
       text = await scope.guard(response.text());

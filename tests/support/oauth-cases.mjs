@@ -260,7 +260,7 @@ export const cases = {
     const code = await codeFor(lib, c);
     const token = await exchange(lib, c, code, { fetch: fetchFn });
     eq([seen.method, seen.url, seen.type, seen.accept], ["POST", `${c.base}/oauth2/oauth/token`, "application/x-www-form-urlencoded", "application/json"], "the token request");
-    eq(seen.redirect, "error", "a redirect is never followed with the form");
+    eq(seen.redirect, "manual", "a redirect is never followed with the form");
     const form = new URLSearchParams(seen.body);
     eq([...form.keys()], ["grant_type", "client_id", "client_secret", "code", "redirect_uri"], "its form");
     eq([form.get("grant_type"), form.get("client_secret"), form.get("code"), form.get("redirect_uri")], ["authorization_code", c.clientSecret, code, c.redirectUri], "its values");
@@ -272,6 +272,12 @@ export const cases = {
     eq(await exchange(lib, c, "fixture-code-1", { fetch: answer(200, fixture) }), { accessToken: "v6574b42-a5bc-4574-a87f-5c9d1202e316", expiresIn: 308874923, tokenType: "Bearer" }, "a string expires_in");
     const info = '{"client_id":"abcde-123456789","user_name":"user_name_of_the_account","expires_in":"285027367"}';
     eq(await lib.tokenInfo("v6574b42-a5bc-4574-a87f-5c9d1202e316", { fetch: answer(200, info) }), { clientId: "abcde-123456789", userName: "user_name_of_the_account", expiresIn: 285027367 }, "tokeninfo's");
+    // a redirect is an answer, not followed: the form is not sent again
+    let calls = 0;
+    const redirecting = () => { calls++; return Promise.resolve(new Response(null, { status: 307, headers: { location: "https://elsewhere.example/token" } })); };
+    const moved = await caught(() => exchange(lib, c, "redirect-code-1", { fetch: redirecting }), "a redirect");
+    refused(lib, moved, "OAUTH", [c.clientSecret, "redirect-code-1"], "a redirect");
+    eq([moved.status, calls], [307, 1], "answered once, not followed");
     for (const [body, status, type, code] of [
       ['{"access_token":"t0ken-1234","expires_in":"soon","token_type":"Bearer"}', 200, undefined, "DECODE"],
       ['{"access_token":"a b","expires_in":1,"token_type":"Bearer"}', 200, undefined, "DECODE"],

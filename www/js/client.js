@@ -1,10 +1,13 @@
 // Settings (base URL and credentials, kept in localStorage), the one MyLibraryClient built from them
 // (with this tab's sign-in token instead of the settings' token when someone connected an account),
-// and the settings form.
+// and the settings form. Served by the edge Worker, the page has no settings: the client calls the
+// Worker's /v2 with no credentials, and the Worker's session cookie says who is signed in.
 import { MyLibraryClient } from "../pkg/index.browser.js";
 import { $ } from "./dom.js";
 import { showError } from "./errors.js";
+import { edge } from "./mode.js";
 import { takeCallback, signedInToken, forgetSignIn, initAccount } from "./signin.js";
+import { initEdgeAccount } from "./edge.js";
 
 export const DEFAULTS = { baseUrl: `${location.origin}/v2`, apiKey: "demo-api-key", accessToken: "demo-access-token" };
 
@@ -17,23 +20,33 @@ function loadSettings() {
 }
 export const settings = loadSettings();
 // The consent page's answer, if this load is one: read before anything else reads the fragment.
-takeCallback();
-const signedIn = signedInToken();
-/** Whose token the client holds: "signin" (this tab's sign-in), "default" (the emulator's default token), "settings" or "none" (the edge proxy holds it). */
+if (!edge) takeCallback();
+const signedIn = edge ? undefined : signedInToken();
+/** Whose token the client holds: "signin" (this tab's sign-in), "default" (the emulator's default token), "settings" or "none" (no token). */
 const tokenSource = signedIn ? "signin" : !settings.accessToken ? "none" : settings.accessToken === DEFAULTS.accessToken ? "default" : "settings";
 // The access token in use: kept in this module and the client, never logged, never put in a URL.
 const accessToken = signedIn ?? settings.accessToken;
 export let client;
 try {
-  client = new MyLibraryClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey || undefined, accessToken: accessToken || undefined });
+  client = edge
+    ? new MyLibraryClient({ baseUrl: `${location.origin}/v2` })
+    : new MyLibraryClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey || undefined, accessToken: accessToken || undefined });
 } catch (e) {
   showError(e);
 }
 
-/** The header's account box (whose token this is, Connect, Sign out); resolves when the name is shown. */
-export const showAccount = () => initAccount(settings, accessToken, tokenSource);
+/**
+ * The header's account box: whose token this is, Connect and Sign out (on the emulator); who is
+ * signed in, Sign in and Sign out (on the edge Worker). Resolves when the name is shown, with
+ * whether the library can be shown (on the edge: someone is signed in).
+ */
+export const showAccount = () => (edge ? initEdgeAccount() : initAccount(settings, accessToken, tokenSource).then(() => true));
 
 export function initSettings() {
+  if (edge) {
+    $("settings").hidden = true; // the Worker holds the api key and the token
+    return;
+  }
   const sform = $("settings-form");
   for (const k of Object.keys(DEFAULTS)) sform.elements[k].value = settings[k];
   sform.addEventListener("submit", (ev) => {
@@ -44,11 +57,4 @@ export function initSettings() {
     location.reload();
   });
   $("settings-reset").addEventListener("click", () => { localStorage.removeItem("mylibrary-demo"); forgetSignIn(); location.reload(); });
-  // Edge proxy mode: the Worker of examples/worker holds the credentials; the page holds none.
-  $("settings-edge").addEventListener("click", () => {
-    const proxy = new URLSearchParams(location.search).get("proxy") ?? `${location.protocol}//${location.hostname}:8787`;
-    localStorage.setItem("mylibrary-demo", JSON.stringify({ baseUrl: `${proxy}/v2`, apiKey: "", accessToken: "" }));
-    forgetSignIn();
-    location.reload();
-  });
 }

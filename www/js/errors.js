@@ -1,6 +1,7 @@
 // Errors: each MyLibraryError explained in plain words, shown in the banner; attempt() runs a call and shows its failure.
 import { MyLibraryError } from "../pkg/index.browser.js";
 import { $ } from "./dom.js";
+import { edge } from "./mode.js";
 
 export function explain(e) {
   if (!(e instanceof MyLibraryError)) return String(e?.message ?? e);
@@ -15,6 +16,8 @@ export function explain(e) {
     case "DECODE":
       return `The API sent something unexpected: ${e.message}`;
     case "HTTP":
+      if (e.status === 401 && edge) return "Your session has ended (you signed out in another tab, were idle too long, or the account's access was revoked). Press “Sign in” to sign in again.";
+      if (e.status === 403 && e.errors?.[0]?.error_key === "mashery.not.authorized.over.ratelimit") return `The app's daily quota of API requests is used up (${api}). Please try again tomorrow.`;
       if (e.status === 401) return `The access token was refused (${api ?? "not authorized"}): it may have expired or been revoked. Connect an account again, or update the token in Settings.`;
       if (e.status === 403) return `The API key was refused (${api ?? "forbidden"}). Check it in Settings.`;
       return api ? `${api} (HTTP ${e.status})` : e.message;

@@ -101,14 +101,14 @@ function signOut() {
 /**
  * The header's account box: who the token in use belongs to (tokeninfo), Connect and Sign out.
  * `source`: "signin" (this tab's sign-in), "default" (the emulator's default token of the
- * settings), "settings" (another token from Settings) or "none" (the edge proxy holds it).
+ * settings), "settings" (another token from Settings) or "none" (Settings has no token).
  * Resolves when the name is shown; never rejects.
  */
 export async function initAccount(settings, accessToken, source) {
   const name = $("account-name");
   const connectButton = $("connect");
   const signOutButton = $("sign-out");
-  connectButton.hidden = !settings.apiKey; // through the edge proxy, the proxy holds the credentials
+  connectButton.hidden = !settings.apiKey; // Connect needs the app's api key (its client_id)
   connectButton.addEventListener("click", () => connect(settings));
   signOutButton.hidden = source !== "signin";
   signOutButton.addEventListener("click", signOut);
@@ -117,7 +117,7 @@ export async function initAccount(settings, accessToken, source) {
   sessionStorage.removeItem(SIGNED_OUT_KEY);
 
   if (!accessToken) {
-    name.textContent = settings.apiKey ? "No access token" : "The edge proxy holds the account's token";
+    name.textContent = settings.apiKey ? "No access token" : "No api key or access token (see Settings)";
     return;
   }
   name.textContent = "Checking the account…";
