@@ -49,15 +49,20 @@ test:
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --all-targets --features native -- -D warnings
+	$(CARGO) clippy --all-targets --features native,edge -- -D warnings
 	$(CARGO) clippy --lib --tests --target wasm32-unknown-unknown --features js,edge -- -D warnings
 	$(CARGO) clippy --lib --tests --target wasm32-unknown-unknown --features edge -- -D warnings
 	$(CARGO) clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
 	$(CARGO) clippy --lib --target wasm32-unknown-unknown --features js,small-alloc -- -D warnings
 	$(CARGO) clippy --lib --target wasm32-unknown-unknown --features js,edge,small-alloc -- -D warnings
 
+## test-native: the native tests, then the Rust face on reqwest (feature native) against an emulator per test
 test-native:
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
+	$(CARGO) build -p mylibrary-emulator
+	$(CARGO) test --features native --lib --test native -- --show-output --test-threads=4
 
 test-types:
 	$(TSC) -p tests/types/tsconfig.json

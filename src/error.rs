@@ -1,7 +1,8 @@
 //! The one error type: a stable code to branch on, the HTTP status, the API's own error list,
-//! the operation and request it belongs to, and (in wasm) the original JavaScript error as the
-//! cause. Secrets never appear in any of it: the executor redacts an error before it leaves the
-//! client (see [`crate::redact`]).
+//! the operation and request it belongs to, and the cause: on wasm32 the original JavaScript
+//! error, natively what failed underneath (as text, redacted like the rest). Secrets never
+//! appear in any of it: the executor redacts an error before it leaves the client (see
+//! [`crate::redact`]).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -103,7 +104,25 @@ struct Inner {
     argument: Option<String>,
     #[cfg(target_arch = "wasm32")]
     cause: Option<wasm_bindgen::JsValue>,
+    #[cfg(not(target_arch = "wasm32"))]
+    cause: Option<Cause>,
 }
+
+/// What failed underneath an [`Error`], natively (the HTTP client's error and its causes,
+/// without the URL): [`std::error::Error::source`] of the error.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cause(String);
+
+#[cfg(not(target_arch = "wasm32"))]
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl std::error::Error for Cause {}
 
 impl Error {
     /// A new error with a code and a message (status 0, no API errors).
@@ -116,7 +135,6 @@ impl Error {
             retry_after_ms: None,
             request: None,
             argument: None,
-            #[cfg(target_arch = "wasm32")]
             cause: None,
         }))
     }
@@ -153,7 +171,7 @@ impl Error {
     /// The error answer of the OAuth2 server that the executor read as the API's (`Http` or
     /// `RateLimited`): `OAuth`, its `{error, error_description}` as the one entry of the error
     /// list. Other errors stay as they are.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    #[cfg_attr(not(any(target_arch = "wasm32", feature = "native")), allow(dead_code))]
     pub(crate) fn into_oauth(mut self) -> Self {
         if matches!(self.0.code, ErrorCode::Http | ErrorCode::RateLimited) {
             self.0.code = ErrorCode::OAuth;
@@ -257,7 +275,7 @@ impl Error {
 
     /// Names the operation (and the id it concerns) at the start of the message:
     /// `getFile("42"): The MyLibrary API answered HTTP 404`.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    #[cfg_attr(not(any(target_arch = "wasm32", feature = "native")), allow(dead_code))]
     pub(crate) fn in_operation(mut self, operation: &str, subject: Option<&str>) -> Self {
         self.0.message = match subject {
             Some(s) => format!("{operation}({}): {}", quoted(s), self.0.message),
@@ -267,10 +285,9 @@ impl Error {
     }
 
     /// This error, because of `other`: its message is added, and its cause becomes this one's.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    #[cfg_attr(not(any(target_arch = "wasm32", feature = "native")), allow(dead_code))]
     pub(crate) fn caused_by(mut self, other: Error) -> Self {
         self.0.message = format!("{} ({})", self.0.message, other.0.message);
-        #[cfg(target_arch = "wasm32")]
         if let Some(c) = other.0.cause {
             self.0.cause = Some(c);
         }
@@ -284,14 +301,14 @@ impl Error {
     }
 
     /// Sets the HTTP status (an answer that broke off after its headers).
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    #[cfg_attr(not(any(target_arch = "wasm32", feature = "native")), allow(dead_code))]
     pub(crate) fn with_status(mut self, status: u16) -> Self {
         self.0.status = status;
         self
     }
 
     /// Records the request this error belongs to.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    #[cfg_attr(not(any(target_arch = "wasm32", feature = "native")), allow(dead_code))]
     pub(crate) fn with_request(mut self, request: RequestInfo) -> Self {
         self.0.request = Some(request);
         self
@@ -311,6 +328,10 @@ impl Error {
         if let Some(a) = &mut self.0.argument {
             *a = f(a);
         }
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(c) = &mut self.0.cause {
+            c.0 = f(&c.0);
+        }
         self
     }
 }
@@ -318,7 +339,7 @@ impl Error {
 /// The API, as messages name it.
 pub(crate) const API: &str = "the MyLibrary API";
 /// The OAuth2 server, as messages name it.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#[cfg_attr(not(any(target_arch = "wasm32", feature = "native")), allow(dead_code))]
 pub(crate) const OAUTH_SERVER: &str = "the OAuth2 server";
 
 /// `: message (key)` of an error list's first entry.
@@ -362,7 +383,30 @@ impl fmt::Display for Error {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
+impl Error {
+    /// What failed underneath, if known: the HTTP client's error and its causes (a refused
+    /// connection, a body that broke off, a TLS failure), without a credential. Also
+    /// [`std::error::Error::source`].
+    pub fn cause(&self) -> Option<&Cause> {
+        self.0.cause.as_ref()
+    }
+    #[cfg_attr(not(feature = "native"), allow(dead_code))]
+    pub(crate) fn with_cause(mut self, cause: String) -> Self {
+        self.0.cause = Some(Cause(cause));
+        self
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
 impl std::error::Error for Error {}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.cause.as_ref().map(|c| c as _)
+    }
+}
 
 #[cfg(test)]
 mod tests {

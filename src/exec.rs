@@ -11,23 +11,35 @@ use crate::ops::uploads::{DEFAULT_MAX_UPLOAD_BYTES, UploadFile, WaitStep, new_fi
 use crate::ops::{Face, HttpCall, Method, Operation, Target, Wire};
 use crate::policy::{RateLimiter, RetryPolicy, retry_after_ms};
 use crate::redact::Redactor;
+use crate::shared::{BoxFuture, CopyCell, Lock};
 use crate::transport::{Answer, Either, Outcome, ReadAs, Scope, Stop, Transport, race};
-use std::cell::{Cell, RefCell};
 use std::future::Future;
-use std::pin::Pin;
-use std::rc::Rc;
 
 /// A caller's source of access tokens (`getAccessToken`): called when there is no token yet,
 /// and once more when the API answers 401, so that a long walk survives a refreshed token.
-pub(crate) type TokenSource = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<String, Error>>>>>;
+#[cfg(target_arch = "wasm32")]
+pub(crate) type TokenSource = std::rc::Rc<dyn Fn() -> BoxFuture<'static, Result<String, Error>>>;
+/// A caller's source of access tokens: called when there is no token yet, and once more when
+/// the API answers 401, so that a long walk survives a refreshed token.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) type TokenSource =
+    std::sync::Arc<dyn Fn() -> BoxFuture<'static, Result<String, Error>> + Send + Sync>;
 
 /// A caller's limiter (`limiter.acquire(signal)`): awaited before every attempt; it may give a
 /// release, called once the attempt's answer has arrived (or the attempt was dropped).
-#[cfg(feature = "edge")]
-pub(crate) type Acquire<S> = Rc<dyn Fn(S) -> Pin<Box<dyn Future<Output = Result<Release, Error>>>>>;
+#[cfg(all(feature = "edge", target_arch = "wasm32"))]
+pub(crate) type Acquire<S> = std::rc::Rc<dyn Fn(S) -> BoxFuture<'static, Result<Release, Error>>>;
+/// A caller's limiter: awaited before every attempt; it may give a release, called once the
+/// attempt's answer has arrived (or the attempt was dropped).
+#[cfg(all(feature = "edge", not(target_arch = "wasm32")))]
+pub(crate) type Acquire<S> =
+    std::sync::Arc<dyn Fn(S) -> BoxFuture<'static, Result<Release, Error>> + Send + Sync>;
 /// What a limiter's `acquire` gave back, to call when the attempt is over.
-#[cfg(feature = "edge")]
+#[cfg(all(feature = "edge", target_arch = "wasm32"))]
 pub type Release = Option<Box<dyn FnOnce()>>;
+/// What a limiter's `acquire` gave back, to call when the attempt is over.
+#[cfg(all(feature = "edge", not(target_arch = "wasm32")))]
+pub type Release = Option<Box<dyn FnOnce() + Send>>;
 
 /// Calls a release when dropped: after the answer, or when the call's future is dropped.
 #[cfg(feature = "edge")]
@@ -54,16 +66,16 @@ pub(crate) struct Ctx<S> {
 pub(crate) struct Core<T: Transport> {
     pub target: Target,
     pub net: T,
-    token: RefCell<Option<String>>,
+    token: Lock<Option<String>>,
     /// Counts token changes, so that calls that met the same 401 refresh the token once.
-    generation: Cell<u64>,
+    generation: CopyCell<u64>,
     /// Every credential this client has held, for redaction.
-    secrets: RefCell<Vec<String>>,
+    secrets: Lock<Vec<String>>,
     timeout_ms: u64,
     retry: RetryPolicy,
-    limiter: RefCell<RateLimiter>,
+    limiter: Lock<RateLimiter>,
     max_upload_configured: Option<u64>,
-    max_upload_learned: Cell<Option<u64>>,
+    max_upload_learned: CopyCell<Option<u64>>,
     token_source: Option<TokenSource>,
     /// Who answers, as messages name it: the API, or the OAuth2 server.
     server: &'static str,
@@ -74,34 +86,39 @@ pub(crate) struct Core<T: Transport> {
 
 /// Sends one attempt of a call with this token (one compiled retry loop for calls and
 /// uploads, rather than one per kind of request).
-type Send<'a, A> = dyn Fn(Option<String>) -> Pin<Box<dyn Future<Output = A> + 'a>> + 'a;
+#[cfg(target_arch = "wasm32")]
+type SendOne<'a, A> = dyn Fn(Option<String>) -> BoxFuture<'a, A> + 'a;
+/// Sends one attempt of a call with this token.
+#[cfg(not(target_arch = "wasm32"))]
+type SendOne<'a, A> = dyn Fn(Option<String>) -> BoxFuture<'a, A> + Sync + 'a;
 
 /// A request's place in the rate limiter, given back when the request ends or its future is
 /// dropped (a dropped call must not keep its slot forever).
 struct Slot<'a> {
-    limiter: &'a RefCell<RateLimiter>,
+    limiter: &'a Lock<RateLimiter>,
     now: f64,
 }
 
 impl Drop for Slot<'_> {
     fn drop(&mut self) {
-        self.limiter.borrow_mut().complete(self.now);
+        let now = self.now;
+        self.limiter.with(|l| l.complete(now));
     }
 }
 
 impl<T: Transport> Core<T> {
     pub fn new(s: Settings, net: T, token_source: Option<TokenSource>) -> Core<T> {
         let core = Core {
-            secrets: RefCell::new(s.target.api_key.iter().cloned().collect()),
+            secrets: Lock::new(s.target.api_key.iter().cloned().collect()),
             target: s.target,
             net,
-            token: RefCell::new(None),
-            generation: Cell::new(0),
+            token: Lock::new(None),
+            generation: CopyCell::new(0),
             timeout_ms: s.timeout_ms,
             retry: s.retry,
-            limiter: RefCell::new(RateLimiter::new(s.requests_per_second)),
+            limiter: Lock::new(RateLimiter::new(s.requests_per_second)),
             max_upload_configured: s.max_upload_bytes,
-            max_upload_learned: Cell::new(None),
+            max_upload_learned: CopyCell::new(None),
             token_source,
             server: API,
             #[cfg(feature = "edge")]
@@ -132,7 +149,7 @@ impl<T: Transport> Core<T> {
         };
         let mut core = Core::new(settings, net, None);
         core.server = OAUTH_SERVER;
-        core.secrets = RefCell::new(
+        core.secrets = Lock::new(
             secrets
                 .iter()
                 .filter(|s| !s.is_empty())
@@ -144,6 +161,7 @@ impl<T: Transport> Core<T> {
 
     /// Awaits the caller's limiter before every attempt (besides the built-in one, if it is on).
     #[cfg(feature = "edge")]
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub fn with_limiter(mut self, acquire: Option<Acquire<T::Signal>>) -> Self {
         self.acquire = acquire;
         self
@@ -152,18 +170,20 @@ impl<T: Transport> Core<T> {
     /// Replaces the access token; the old one stays redacted.
     pub fn set_token(&self, token: String) {
         if !token.is_empty() {
-            let mut s = self.secrets.borrow_mut();
-            if !s.contains(&token) {
-                s.push(token.clone());
-            }
+            self.secrets.with(|s| {
+                if !s.contains(&token) {
+                    s.push(token.clone());
+                }
+            });
         }
-        *self.token.borrow_mut() = Some(token);
+        self.token.with(|t| *t = Some(token));
         self.generation.set(self.generation.get() + 1);
     }
 
     /// What removes this client's credentials from text.
     pub fn redactor(&self) -> Redactor {
-        Redactor::new(self.secrets.borrow().iter().map(String::as_str))
+        self.secrets
+            .with(|s| Redactor::new(s.iter().map(String::as_str)))
     }
 
     /// The largest upload and where that limit comes from: as configured, else the
@@ -199,7 +219,7 @@ impl<T: Transport> Core<T> {
         let scope = self.net.scope(&ctx.signal, budget);
         // A forwarded request's last answer, which is the call's answer whatever its status.
         #[cfg(feature = "edge")]
-        let last: RefCell<Option<T::Answer>> = RefCell::new(None);
+        let last: Lock<Option<T::Answer>> = Lock::new(None);
         let out = self
             .attempts(call.method, &scope, budget, &|token| {
                 let scope = &scope;
@@ -209,7 +229,7 @@ impl<T: Transport> Core<T> {
                     let answer = self.net.send(call, token.as_deref(), read, scope).await;
                     #[cfg(feature = "edge")]
                     if call.kind == Kind::Raw {
-                        *last.borrow_mut() = Some(answer.clone());
+                        last.with(|l| *l = Some(answer.clone()));
                     }
                     answer
                 })
@@ -232,7 +252,6 @@ impl<T: Transport> Core<T> {
 
     /// Runs one form request to the OAuth2 server (no retries, no token; see
     /// [`Transport::send_form`]).
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub async fn call_form(
         &self,
         call: &HttpCall,
@@ -311,14 +330,15 @@ impl<T: Transport> Core<T> {
         method: Method,
         scope: &T::Scope,
         budget: u64,
-        send: &Send<'_, T::Answer>,
+        send: &SendOne<'_, T::Answer>,
     ) -> Result<T::Answer, (Error, bool)> {
+        self.net.ready().map_err(|e| (e, false))?;
         let mut attempt = 0;
         let mut refreshed = false;
         let mut sent = false;
         let started = self.net.now();
         loop {
-            if self.token.borrow().is_none() && self.token_source.is_some() {
+            if self.token.with(|t| t.is_none()) && self.token_source.is_some() {
                 self.refresh(None, scope, budget)
                     .await
                     .map_err(|e| (e, sent))?;
@@ -348,7 +368,7 @@ impl<T: Transport> Core<T> {
                     }
                 }
             };
-            let token = self.token.borrow().clone();
+            let token = self.token.get();
             let generation = self.generation.get();
             let answer = send(token).await;
             sent = true;
@@ -406,7 +426,7 @@ impl<T: Transport> Core<T> {
             }
         };
         // Another call may have set it meanwhile, from the same shared call of the source.
-        if self.token.borrow().as_deref() == Some(token.as_str()) {
+        if self.token.with(|t| t.as_deref() == Some(token.as_str())) {
             return Ok(());
         }
         crate::config::check_token(&token).map_err(|what| {
@@ -440,7 +460,7 @@ impl<T: Transport> Core<T> {
                 return Err(self.stop_error(stop, scope, budget));
             }
             let now = self.net.now();
-            let wait = self.limiter.borrow_mut().reserve(now);
+            let wait = self.limiter.with(|l| l.reserve(now));
             if wait <= 0.0 {
                 return Ok(Slot {
                     limiter: &self.limiter,

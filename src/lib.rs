@@ -7,8 +7,9 @@
 //! emulator in this repository (`emulator/`).
 //!
 //! The crate has two faces over one core:
-//! - the Rust API ([`Client`], in the octocrab style: `client.files().list().limit(9).send()`),
-//!   on `wasm32` over the global `fetch` (gloo-net) or a fetch function you pass;
+//! - the Rust API (`Client`, in the octocrab style: `client.files().list().limit(9).send()`),
+//!   on `wasm32` over the global `fetch` (gloo-net) or a fetch function you pass, and on native
+//!   targets with the feature `native` over reqwest (rustls) on tokio;
 //! - the JavaScript API (the npm package `ctct-mylibrary`), in `js`, behind the `js` feature.
 //!
 //! How the pieces depend on each other (with one exception: each operation's declaration in
@@ -17,7 +18,9 @@
 //! - [`ops`] declares every operation once (parameters, checks, path, answer) on top of
 //!   [`url`], [`cursor`], [`models`] and [`error`];
 //! - [`policy`] decides retries, backoff, `Retry-After` and the rate limit, from time alone;
-//! - [`transport`] is the seam to the network (the web transport on wasm32);
+//! - [`transport`] is the seam to the network (the web transport on wasm32, reqwest natively);
+//! - [`shared`] names what a client's calls share on each target (`Rc` on wasm32, `Arc` and
+//!   `Send` futures natively);
 //! - `exec` runs plans over a transport with the policy, [`config`] and [`redact`];
 //! - the faces (`client`, `js`) turn calls into plans and answers into values;
 //! - [`oauth`] signs users in (the v2 OAuth2 flows), for both faces.
@@ -32,20 +35,26 @@ pub mod oauth;
 pub mod ops;
 pub mod policy;
 pub mod redact;
+pub mod shared;
 pub mod transport;
 pub mod url;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", feature = "native"))]
 pub mod client;
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", feature = "native"))]
 mod exec;
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
 pub mod js;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", feature = "native"))]
 pub use client::{Client, ClientBuilder, Page};
 pub use cursor::Cursor;
+#[cfg(not(target_arch = "wasm32"))]
+pub use error::Cause;
 pub use error::{ApiErrorItem, Error, ErrorCode, RequestInfo};
+/// A native call's cancellation handle (`Call::signal`), re-exported from `tokio-util`.
+#[cfg(all(feature = "native", not(target_arch = "wasm32")))]
+pub use tokio_util::sync::CancellationToken;
 
 /// The npm build's allocator (feature `small-alloc`); wasm32 without threads is single-threaded.
 #[cfg(all(target_arch = "wasm32", feature = "small-alloc"))]

@@ -1,6 +1,6 @@
 //! A call being built ([`Call`]) and how each operation runs in the Rust face ([`Run`]).
 
-use super::{Client, Page};
+use super::{Client, Net, Page, Signal};
 use crate::cursor::Listing;
 use crate::error::Error;
 use crate::exec::Ctx;
@@ -11,13 +11,14 @@ use crate::ops::files::{GetFile, UpdateFile};
 use crate::ops::folders::{GetFolder, UpdateFolder};
 use crate::ops::uploads::UploadFile;
 use crate::ops::{Face, HttpCall, Kind, Operation, Plan};
-use crate::transport::web::{Reply, WebUpload};
-use crate::transport::{Answer, ReadAs};
+use crate::shared::{BoxFuture, MaybeSend};
+use crate::transport::{Answer, ReadAs, Transport};
 use serde::de::DeserializeOwned;
 use std::future::{Future, IntoFuture};
-use std::pin::Pin;
 use std::time::Duration;
-use wasm_bindgen::JsValue;
+
+/// What a request of the Rust face answers on this target.
+type Reply = <Net as Transport>::Answer;
 
 /// One call of an operation, with its parameters: set options with its setters, then
 /// `.send().await` it (or `.await` it directly). Dropping the future cancels the call.
@@ -26,7 +27,7 @@ pub struct Call<'c, O> {
     pub(crate) client: &'c Client,
     pub(crate) params: O,
     timeout_ms: Option<u64>,
-    signal: JsValue,
+    signal: Signal,
 }
 
 impl<'c, O: Clone> Clone for Call<'c, O> {
@@ -46,7 +47,7 @@ impl<'c, O> Call<'c, O> {
             client,
             params,
             timeout_ms: None,
-            signal: JsValue::UNDEFINED,
+            signal: Signal::default(),
         }
     }
 
@@ -62,13 +63,22 @@ impl<'c, O> Call<'c, O> {
     }
 
     /// Cancels the call when `signal` aborts (`Aborted`, the signal's reason as the cause);
-    /// dropping the call's future cancels it too.
+    /// dropping the call's future cancels it too. (wasm32)
+    #[cfg(target_arch = "wasm32")]
     pub fn signal(mut self, signal: &web_sys::AbortSignal) -> Self {
         self.signal = signal.into();
         self
     }
 
-    pub(crate) fn ctx(&self) -> Ctx<JsValue> {
+    /// Cancels the call when `token` is cancelled (`Aborted`); dropping the call's future
+    /// cancels it too. (native)
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn signal(mut self, token: &tokio_util::sync::CancellationToken) -> Self {
+        self.signal = token.clone().into();
+        self
+    }
+
+    pub(crate) fn ctx(&self) -> Ctx<Signal> {
         Ctx {
             signal: self.signal.clone(),
             timeout_ms: self.timeout_ms,
@@ -80,8 +90,8 @@ impl<'c, O> Call<'c, O> {
 pub trait Run: Operation + Sized {
     /// What `send` resolves with.
     type Output;
-    /// Runs the call.
-    fn run(call: Call<'_, Self>) -> impl Future<Output = Result<Self::Output, Error>>;
+    /// Runs the call (a `Send` future natively).
+    fn run(call: Call<'_, Self>) -> impl Future<Output = Result<Self::Output, Error>> + MaybeSend;
 }
 
 impl<'c, O: Run> Call<'c, O> {
@@ -93,9 +103,9 @@ impl<'c, O: Run> Call<'c, O> {
 
 impl<'c, O: Run + 'c> IntoFuture for Call<'c, O> {
     type Output = Result<O::Output, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + 'c>>;
+    type IntoFuture = BoxFuture<'c, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        Box::pin(O::run(self))
     }
 }
 
@@ -184,7 +194,7 @@ page_output!(FilePage => LibraryFile, FolderPage => Folder);
 fn decode<A: DeserializeOwned>(reply: &Reply, call: &HttpCall) -> Result<A, Error> {
     let text = match call.kind {
         Kind::Nothing => "null".to_string(),
-        _ => Reply::text(reply).unwrap_or_default(),
+        _ => Answer::text(reply).unwrap_or_default(),
     };
     serde_json::from_str(&text).map_err(|e| Error::decode(Answer::status(reply), e))
 }
@@ -194,7 +204,7 @@ pub(crate) async fn run_plan<O: Operation>(
     client: &Client,
     plan: &Plan,
     listing: Option<Listing>,
-    ctx: &Ctx<JsValue>,
+    ctx: &Ctx<Signal>,
 ) -> Result<<O::Answer as Output>::Out, Error>
 where
     O::Answer: Output,
@@ -240,14 +250,14 @@ pub(crate) trait ReadFirst: Operation {
     fn read_first(
         &mut self,
         client: &Client,
-        ctx: &Ctx<JsValue>,
-    ) -> impl Future<Output = Result<(), Error>>;
+        ctx: &Ctx<Signal>,
+    ) -> impl Future<Output = Result<(), Error>> + MaybeSend;
     /// Asks for the updated resource back (`include_payload`), or not.
     fn set_payload(&mut self, payload: bool);
 }
 
 impl ReadFirst for UpdateFolder {
-    async fn read_first(&mut self, client: &Client, ctx: &Ctx<JsValue>) -> Result<(), Error> {
+    async fn read_first(&mut self, client: &Client, ctx: &Ctx<Signal>) -> Result<(), Error> {
         if self.name.is_none() {
             let get = GetFolder {
                 folder_id: self.folder_id.clone(),
@@ -264,7 +274,7 @@ impl ReadFirst for UpdateFolder {
 }
 
 impl ReadFirst for UpdateFile {
-    async fn read_first(&mut self, client: &Client, ctx: &Ctx<JsValue>) -> Result<(), Error> {
+    async fn read_first(&mut self, client: &Client, ctx: &Ctx<Signal>) -> Result<(), Error> {
         if self.description.is_none() {
             let get = GetFile {
                 file_id: self.file_id.clone(),
@@ -354,12 +364,18 @@ impl Run for UploadFile {
         let ctx = call.ctx();
         let op = call.params;
         let size = op.data.bytes.len() as u64;
-        let upload = WebUpload {
+        #[cfg(target_arch = "wasm32")]
+        let upload = crate::transport::web::WebUpload {
             blob: crate::transport::web::to_blob(&js_sys::Uint8Array::from(
                 op.data.bytes.as_slice(),
             )),
             file_name: op.file_name.0.clone(),
-            on_progress: JsValue::UNDEFINED,
+            on_progress: wasm_bindgen::JsValue::UNDEFINED,
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        let upload = crate::transport::native::NativeUpload {
+            bytes: op.data.bytes.clone(),
+            file_name: op.file_name.0.clone(),
         };
         client
             .core

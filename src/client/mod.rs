@@ -18,13 +18,21 @@
 //! ```
 //!
 //! On wasm32 the client calls the global `fetch` through gloo-net, or a fetch function you
-//! pass ([`ClientBuilder::fetch`], such as a Worker's service binding). A call is cancelled by
-//! dropping its future; on wasm32 a call also takes an `AbortSignal` ([`Call::signal`]).
+//! pass (`ClientBuilder::fetch`, such as a Worker's service binding); a call also takes an
+//! `AbortSignal` (`Call::signal`).
+//!
+//! Natively (feature `native`) it sends through reqwest (rustls) on the caller's Tokio runtime.
+//! A client is `Send + Sync` and cheap to clone, so one client can serve many tasks (its clones
+//! share the rate limiter and the token); calls, streams and waits are `Send` futures. A call
+//! takes a `tokio_util` `CancellationToken` (`Call::signal`), and `ClientBuilder::http_client`
+//! passes a reqwest client of your own (proxies, root certificates).
+//!
+//! On every target a call is cancelled by dropping its future.
 
 mod call;
-#[cfg(feature = "edge")]
+#[cfg(all(feature = "edge", target_arch = "wasm32"))]
 mod forward;
-#[cfg(all(feature = "edge", feature = "js"))]
+#[cfg(all(feature = "edge", feature = "js", target_arch = "wasm32"))]
 pub(crate) use forward::forwarded;
 mod page;
 mod wait;
@@ -38,16 +46,24 @@ use crate::error::Error;
 use crate::exec::{Core, TokenSource};
 use crate::ops::Face;
 use crate::ops::info::GetInfo;
-use crate::transport::web::Fetch;
-use std::cell::RefCell;
+use crate::shared::{BoxFuture, Lock, MaybeSend, MaybeSync, Shared};
 use std::future::Future;
-use std::rc::Rc;
 use std::time::Duration;
+
+/// The transport of the Rust face on this target.
+#[cfg(target_arch = "wasm32")]
+pub(crate) type Net = crate::transport::web::Fetch;
+/// The transport of the Rust face on this target.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) type Net = crate::transport::native::Native;
+
+/// A call's cancellation handle on this target, as the executor takes it.
+pub(crate) type Signal = <Net as crate::transport::Transport>::Signal;
 
 /// A MyLibrary client. Cheap to clone: clones share the rate limiter and the token.
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) core: Rc<Core<Fetch>>,
+    pub(crate) core: Shared<Core<Net>>,
 }
 
 /// Options of a [`Client`].
@@ -55,9 +71,12 @@ pub struct Client {
 #[must_use]
 pub struct ClientBuilder {
     options: Options,
+    #[cfg(target_arch = "wasm32")]
     fetch: Option<js_sys::Function>,
+    #[cfg(not(target_arch = "wasm32"))]
+    http: Option<reqwest::Client>,
     token_source: Option<TokenSource>,
-    #[cfg(feature = "edge")]
+    #[cfg(all(feature = "edge", target_arch = "wasm32"))]
     limiter: Option<crate::exec::Acquire<wasm_bindgen::JsValue>>,
 }
 
@@ -76,29 +95,28 @@ impl ClientBuilder {
     /// answers 401, after which the request is sent again.
     ///
     /// Calls that ask while it is at work (several calls meeting the same 401) share that one
-    /// call of it.
+    /// call of it. Natively the source and its futures are `Send` (and the source `Sync`).
     pub fn token_source<F, Fut>(mut self, source: F) -> Self
     where
-        F: Fn() -> Fut + 'static,
-        Fut: Future<Output = Result<String, Error>> + 'static,
+        F: Fn() -> Fut + MaybeSend + MaybeSync + 'static,
+        Fut: Future<Output = Result<String, Error>> + MaybeSend + 'static,
     {
         use futures_util::FutureExt;
-        use futures_util::future::{LocalBoxFuture, Shared};
-        type Pending = Shared<LocalBoxFuture<'static, Result<String, Error>>>;
-        let pending: RefCell<Option<Pending>> = RefCell::new(None);
+        type Pending = futures_util::future::Shared<BoxFuture<'static, Result<String, Error>>>;
+        let pending: Lock<Option<Pending>> = Lock::new(None);
         self.options.token_source = true;
-        self.token_source = Some(Rc::new(move || {
-            let mut slot = pending.borrow_mut();
-            let shared = match &*slot {
+        self.token_source = Some(Shared::new(move || {
+            let shared = pending.with(|slot| match &*slot {
                 // Under way: share it.
                 Some(p) if p.peek().is_none() => p.clone(),
                 _ => {
-                    let p = source().boxed_local().shared();
+                    let fut: BoxFuture<'static, Result<String, Error>> = Box::pin(source());
+                    let p = fut.shared();
                     *slot = Some(p.clone());
                     p
                 }
-            };
-            Box::pin(shared)
+            });
+            Box::pin(shared) as BoxFuture<'static, Result<String, Error>>
         }));
         self
     }
@@ -130,23 +148,37 @@ impl ClientBuilder {
         self
     }
     /// A function with fetch's signature for every request (a Worker's service binding);
-    /// default: the global `fetch`, through gloo-net.
+    /// default: the global `fetch`, through gloo-net. (wasm32)
+    #[cfg(target_arch = "wasm32")]
     pub fn fetch(mut self, fetch: js_sys::Function) -> Self {
         self.fetch = Some(fetch);
         self
     }
+    /// The reqwest client that sends every request (a proxy, root certificates of your own,
+    /// one connection pool for several clients); default: one of the client's own (rustls, the
+    /// webpki roots), which its clones share. Its own timeouts and redirect policy apply besides
+    /// the client's. (native)
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
     /// The client, or `InvalidArgument` naming the option that is wrong.
     pub fn build(#[allow(unused_mut)] mut self) -> Result<Client, Error> {
-        #[cfg(feature = "edge")]
+        #[cfg(all(feature = "edge", target_arch = "wasm32"))]
         if self.limiter.is_some() {
             self.options.requests_per_second.get_or_insert(0);
         }
         let settings = Settings::from_options(self.options, Face::Rust)?;
-        let core = Core::new(settings, Fetch::new(self.fetch), self.token_source);
-        #[cfg(feature = "edge")]
+        #[cfg(target_arch = "wasm32")]
+        let net = Net::new(self.fetch);
+        #[cfg(not(target_arch = "wasm32"))]
+        let net = Net::new(self.http)?;
+        let core = Core::new(settings, net, self.token_source);
+        #[cfg(all(feature = "edge", target_arch = "wasm32"))]
         let core = core.with_limiter(self.limiter);
         Ok(Client {
-            core: Rc::new(core),
+            core: Shared::new(core),
         })
     }
 }

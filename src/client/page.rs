@@ -6,9 +6,9 @@ use crate::error::Error;
 use crate::ops::files::ListFiles;
 use crate::ops::folders::ListFolders;
 use crate::ops::trash::ListTrash;
+use crate::shared::{BoxFuture, MaybeSend};
 use futures_core::Stream;
 use std::collections::VecDeque;
-use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -32,9 +32,9 @@ impl<T> Page<T> {
 }
 
 /// A listing that pages: its next page starts at a cursor.
-pub trait Paged: Run<Output = Page<Self::Item>> + Clone {
+pub trait Paged: Run<Output = Page<Self::Item>> + Clone + MaybeSend {
     /// What the listing lists.
-    type Item;
+    type Item: MaybeSend;
     /// Continues at `cursor`, alone: it carries the listing and its options.
     fn continue_at(&mut self, cursor: Cursor);
 }
@@ -51,8 +51,7 @@ macro_rules! paged {
 }
 paged!(ListFiles => crate::models::LibraryFile, ListFolders => crate::models::Folder, ListTrash => crate::models::LibraryFile);
 
-type Fetching<'c, O> =
-    Pin<Box<dyn Future<Output = (Call<'c, O>, Result<Page<<O as Paged>::Item>, Error>)> + 'c>>;
+type Fetching<'c, O> = BoxFuture<'c, (Call<'c, O>, Result<Page<<O as Paged>::Item>, Error>)>;
 
 /// Every item of a listing, a page at a time: a [`Stream`]. It never fetches a page twice, and
 /// it ends with a `Decode` error, after the items already fetched, if the server repeats a
@@ -98,10 +97,8 @@ where
                 let Some(call) = this.call.take() else {
                     return Poll::Ready(None);
                 };
-                this.fetching = Some(Box::pin(async move {
-                    let page = call.clone().send().await;
-                    (call, page)
-                }));
+                let page = O::run(call.clone());
+                this.fetching = Some(Box::pin(async move { (call, page.await) }));
             }
             let Some(fetching) = this.fetching.as_mut() else {
                 return Poll::Ready(None);

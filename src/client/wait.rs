@@ -1,20 +1,23 @@
 //! Waiting for an upload to become `Active`.
 
-use super::Files;
 use super::call::run_plan;
+use super::{Files, Signal};
 use crate::error::Error;
 use crate::exec::Ctx;
 use crate::models::UploadStatus;
 use crate::ops::params::Id;
 use crate::ops::uploads::GetUploadStatus;
 use crate::ops::{Face, Operation};
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
+use crate::shared::{BoxFuture, MaybeSend, MaybeSync};
+use std::future::IntoFuture;
 use std::time::Duration;
-use wasm_bindgen::JsValue;
 
 /// A caller's status listener.
+#[cfg(target_arch = "wasm32")]
 type Listener<'c> = Box<dyn Fn(&UploadStatus) + 'c>;
+/// A caller's status listener.
+#[cfg(not(target_arch = "wasm32"))]
+type Listener<'c> = Box<dyn Fn(&UploadStatus) + Send + Sync + 'c>;
 
 /// Waits until an upload is `Active`: `.await` it. `UploadFailed` on `VirusFound`, `Failed`,
 /// `Deleted` or an id the API does not know; `Timeout` after its time (default 2 minutes).
@@ -24,7 +27,7 @@ pub struct WaitUntilActive<'c> {
     id: Id,
     interval: Duration,
     timeout: Duration,
-    signal: JsValue,
+    signal: Signal,
     on_status: Option<Listener<'c>>,
 }
 
@@ -36,7 +39,7 @@ impl<'c> Files<'c> {
             id: file_id.into(),
             interval: Duration::from_secs(1),
             timeout: Duration::from_secs(120),
-            signal: JsValue::UNDEFINED,
+            signal: Signal::default(),
             on_status: None,
         }
     }
@@ -53,14 +56,22 @@ impl<'c> WaitUntilActive<'c> {
         self.timeout = budget;
         self
     }
-    /// Hears every status read, `Uploaded` and `Processing` included.
-    pub fn on_status(mut self, f: impl Fn(&UploadStatus) + 'c) -> Self {
+    /// Hears every status read, `Uploaded` and `Processing` included (natively the listener is
+    /// `Send + Sync`).
+    pub fn on_status(mut self, f: impl Fn(&UploadStatus) + MaybeSend + MaybeSync + 'c) -> Self {
         self.on_status = Some(Box::new(f));
         self
     }
-    /// Cancels the wait when `signal` aborts.
+    /// Cancels the wait when `signal` aborts. (wasm32)
+    #[cfg(target_arch = "wasm32")]
     pub fn signal(mut self, signal: &web_sys::AbortSignal) -> Self {
         self.signal = signal.into();
+        self
+    }
+    /// Cancels the wait when `token` is cancelled. (native)
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn signal(mut self, token: &tokio_util::sync::CancellationToken) -> Self {
+        self.signal = token.clone().into();
         self
     }
 
@@ -74,7 +85,7 @@ impl<'c> WaitUntilActive<'c> {
                 file_ids: vec![self.id.0.clone()].into(),
             };
             let plan = op.plan(&core.target, Face::Rust)?;
-            let poll = |ctx: Ctx<JsValue>| {
+            let poll = |ctx: Ctx<Signal>| {
                 let plan = &plan;
                 let id = &self.id.0;
                 async move {
@@ -103,7 +114,7 @@ impl<'c> WaitUntilActive<'c> {
 
 impl<'c> IntoFuture for WaitUntilActive<'c> {
     type Output = Result<UploadStatus, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + 'c>>;
+    type IntoFuture = BoxFuture<'c, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.run())
     }

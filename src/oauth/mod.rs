@@ -10,8 +10,8 @@
 //!   constant time; a denial is [`ErrorCode::AccessDenied`], a missing or different state
 //!   [`ErrorCode::StateMismatch`];
 //! - `exchange_code` (a server or a Worker: it needs the client secret) trades a code for an
-//!   access token, and `token_info` says whose token one is (on wasm32, over the web transport:
-//!   [`exchange_code`], [`token_info`]).
+//!   access token, and `token_info` says whose token one is (on wasm32 over the web transport,
+//!   natively with the feature `native` over reqwest).
 //!
 //! The code flow suits a server or a Worker, which can keep the client secret and the token;
 //! the client flow suits a page that talks to the API itself, and hands the token to the page.
@@ -31,10 +31,10 @@
 //! # Ok::<(), ctct_mylibrary::Error>(())
 //! ```
 
-#[cfg(target_arch = "wasm32")]
-pub(crate) mod web;
-#[cfg(target_arch = "wasm32")]
-pub use web::{ExchangeCode, TokenInfoCall, exchange_code, token_info};
+#[cfg(any(target_arch = "wasm32", feature = "native"))]
+pub(crate) mod requests;
+#[cfg(any(target_arch = "wasm32", feature = "native"))]
+pub use requests::{ExchangeCode, TokenInfoCall, exchange_code, token_info};
 
 use crate::config::check_token;
 use crate::error::{ApiErrorItem, Error, ErrorCode, quoted};
@@ -488,7 +488,7 @@ pub fn check_redirect_uri(uri: &str) -> Result<(), String> {
 }
 
 /// The form body of a code exchange (`application/x-www-form-urlencoded`).
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#[cfg_attr(not(any(target_arch = "wasm32", feature = "native")), allow(dead_code))]
 pub(crate) fn exchange_body(
     client_id: &str,
     secret: &str,
@@ -505,7 +505,7 @@ pub(crate) fn exchange_body(
 }
 
 /// The form body of a token information request.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#[cfg_attr(not(any(target_arch = "wasm32", feature = "native")), allow(dead_code))]
 pub(crate) fn token_info_body(token: &str) -> String {
     format!("access_token={}", encode_component(token))
 }

@@ -119,7 +119,7 @@ pub enum Body {
     Form(String),
     /// A forwarded request's body: its Content-Type (empty when it had none) and its bytes, read
     /// once and sent again at each attempt (`forward`, on wasm32).
-    #[cfg(feature = "edge")]
+    #[cfg(all(feature = "edge", target_arch = "wasm32"))]
     Raw(String, wasm_bindgen::JsValue),
 }
 
@@ -129,7 +129,7 @@ impl Body {
         match self {
             Body::Json(_) => "application/json",
             Body::Form(_) => "application/x-www-form-urlencoded",
-            #[cfg(feature = "edge")]
+            #[cfg(all(feature = "edge", target_arch = "wasm32"))]
             Body::Raw(t, _) => t,
         }
     }
@@ -137,7 +137,7 @@ impl Body {
     pub fn text(&self) -> &str {
         match self {
             Body::Json(t) | Body::Form(t) => t,
-            #[cfg(feature = "edge")]
+            #[cfg(all(feature = "edge", target_arch = "wasm32"))]
             Body::Raw(..) => "",
         }
     }
@@ -523,7 +523,7 @@ macro_rules! operation {
 
         $crate::ops::rust_method!([$($doc)*], $name, [$($handler $rfn [$($ra: $rty),*])?]);
 
-        #[cfg(target_arch = "wasm32")]
+        #[cfg(any(target_arch = "wasm32", feature = "native"))]
         impl<'c> $crate::client::Call<'c, $name> {
             $( $crate::ops::setter!($req $loc $f : $fty, [$($fd)*]); )*
         }
@@ -590,7 +590,7 @@ pub(crate) use js_method;
 macro_rules! rust_run {
     (hand, $name:ident) => {};
     (fn, $name:ident) => {
-        #[cfg(target_arch = "wasm32")]
+        #[cfg(any(target_arch = "wasm32", feature = "native"))]
         impl $crate::client::Run for $name {
             type Output =
                 <<$name as $crate::ops::Operation>::Answer as $crate::client::Output>::Out;
@@ -608,7 +608,7 @@ pub(crate) use rust_run;
 macro_rules! rust_method {
     ([$($doc:literal)*], $name:ident, []) => {};
     ([$($doc:literal)*], $name:ident, [$handler:ident $rfn:ident [$($ra:ident : $rty:ty),*]]) => {
-        #[cfg(target_arch = "wasm32")]
+        #[cfg(any(target_arch = "wasm32", feature = "native"))]
         impl<'c> $crate::client::$handler<'c> {
             $(#[doc = $doc])*
             pub fn $rfn(&self, $( $ra: impl Into<$rty> ),*) -> $crate::client::Call<'c, $name> {

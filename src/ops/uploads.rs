@@ -70,7 +70,7 @@ impl UploadFile {
     /// Completes the form before planning: the type (from the name, then from `mime`), the
     /// folder (`"0"`), the description (empty) and the source (`MyComputer`); then checks the
     /// size against the limit `(bytes, where it comes from)`.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    #[cfg_attr(not(any(target_arch = "wasm32", feature = "native")), allow(dead_code))]
     pub(crate) fn complete(
         &mut self,
         mime: Option<&str>,

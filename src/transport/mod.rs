@@ -5,12 +5,16 @@
 //!
 //! - [`web`] (wasm32): gloo-net over the global `fetch`, or a caller's fetch function (a
 //!   service binding); the JavaScript runtime reads each answer in one call.
+//! - `native` (feature `native`, other targets): reqwest (rustls) on tokio.
 
 use crate::ops::HttpCall;
+use crate::shared::{MaybeSend, MaybeSync};
 use std::future::{Future, poll_fn};
 use std::pin::pin;
 use std::task::Poll;
 
+#[cfg(all(feature = "native", not(target_arch = "wasm32")))]
+pub mod native;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
@@ -33,7 +37,7 @@ pub enum ReadAs {
 }
 
 /// What became of one request.
-pub trait Answer: Clone {
+pub trait Answer: Clone + MaybeSend + MaybeSync {
     /// The cause of a failure (the runtime's error on the web).
     type Cause;
     /// How it ended.
@@ -50,6 +54,8 @@ pub trait Answer: Clone {
     fn api_errors(&self) -> Vec<crate::error::ApiErrorItem>;
     /// What is wrong with a body that is not JSON, or not of its kind.
     fn problem(&self) -> Option<String>;
+    /// The body's text, read as [`ReadAs::Text`].
+    fn text(&self) -> Option<String>;
     /// The runtime's error, for a failure.
     fn cause(&self) -> Self::Cause;
     /// The error with this answer's failure (the runtime's error) as its cause.
@@ -70,7 +76,7 @@ pub enum Outcome {
 }
 
 /// A cancellation scope: one call's stop conditions.
-pub trait Scope {
+pub trait Scope: MaybeSend + MaybeSync {
     /// The transport's cancellation handle.
     type Signal;
     /// Why the call was stopped, once it was.
@@ -83,16 +89,17 @@ pub trait Scope {
     fn annotate(&self, e: crate::error::Error) -> crate::error::Error;
 }
 
-/// Sends requests and reads answers; keeps time.
-pub trait Transport {
+/// Sends requests and reads answers; keeps time. Natively a transport, its types and its
+/// futures are `Send` (and `Sync`), so that a client can be shared between threads.
+pub trait Transport: MaybeSend + MaybeSync {
     /// One call's cancellation scope.
     type Scope: Scope<Signal = Self::Signal>;
     /// What became of a request.
     type Answer: Answer;
     /// The caller's cancellation handle (an `AbortSignal` on the web).
-    type Signal: Clone;
+    type Signal: Clone + MaybeSend + MaybeSync;
     /// An upload's bytes and progress callback, as this transport sends them.
-    type Upload;
+    type Upload: MaybeSync;
 
     /// A scope for one call: the caller's signal and a time budget (0: none).
     fn scope(&self, signal: &Self::Signal, budget_ms: u64) -> Self::Scope;
@@ -105,7 +112,7 @@ pub trait Transport {
         token: Option<&str>,
         read: ReadAs,
         scope: &Self::Scope,
-    ) -> impl Future<Output = Self::Answer>;
+    ) -> impl Future<Output = Self::Answer> + MaybeSend;
     /// Sends a form (`application/x-www-form-urlencoded`, the OAuth2 server's) without
     /// credentials, and never again to where a redirect points, within `scope`.
     fn send_form(
@@ -113,7 +120,7 @@ pub trait Transport {
         call: &HttpCall,
         read: ReadAs,
         scope: &Self::Scope,
-    ) -> impl Future<Output = Self::Answer>;
+    ) -> impl Future<Output = Self::Answer> + MaybeSend;
     /// Sends an upload (a multipart form of `fields` and the file), within `scope`.
     fn upload(
         &self,
@@ -122,21 +129,25 @@ pub trait Transport {
         fields: &[(&'static str, String)],
         upload: &Self::Upload,
         scope: &Self::Scope,
-    ) -> impl Future<Output = Self::Answer>;
+    ) -> impl Future<Output = Self::Answer> + MaybeSend;
     /// Resolves once the scope stops (never, if the call ends first).
-    fn until_stopped(&self, scope: &Self::Scope) -> impl Future<Output = ()>;
+    fn until_stopped(&self, scope: &Self::Scope) -> impl Future<Output = ()> + MaybeSend;
     /// Waits `ms`, or less if the scope stops.
-    fn sleep(&self, ms: f64, scope: &Self::Scope) -> impl Future<Output = ()>;
+    fn sleep(&self, ms: f64, scope: &Self::Scope) -> impl Future<Output = ()> + MaybeSend;
     /// A monotonic clock in milliseconds.
     fn now(&self) -> f64;
     /// The wall clock in milliseconds since 1970.
     fn wall_clock(&self) -> f64;
     /// A random number in 0..1 (backoff jitter).
     fn random(&self) -> f64;
+    /// Whether calls can run here at all (natively: inside a Tokio runtime).
+    fn ready(&self) -> Result<(), crate::error::Error> {
+        Ok(())
+    }
 }
 
 /// One of two outcomes.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#[cfg_attr(not(any(target_arch = "wasm32", feature = "native")), allow(dead_code))]
 pub(crate) enum Either<A, B> {
     /// The first future finished first.
     Left(A),
@@ -145,7 +156,7 @@ pub(crate) enum Either<A, B> {
 }
 
 /// Whichever of two futures finishes first (the other is dropped).
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#[cfg_attr(not(any(target_arch = "wasm32", feature = "native")), allow(dead_code))]
 pub(crate) async fn race<A: Future, B: Future>(a: A, b: B) -> Either<A::Output, B::Output> {
     let mut a = pin!(a);
     let mut b = pin!(b);

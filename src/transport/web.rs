@@ -242,6 +242,9 @@ impl Answer for Reply {
     fn problem(&self) -> Option<String> {
         Reply::problem(self)
     }
+    fn text(&self) -> Option<String> {
+        Reply::text(self)
+    }
     fn cause(&self) -> JsValue {
         Reply::cause(self)
     }

@@ -1,24 +1,32 @@
-//! The OAuth2 requests (wasm32): the code exchange and the token information, over the web
-//! transport, for the Rust face (the JavaScript face's are in `src/js/oauth.js`). Each runs as one request of a client of its own (no
-//! retries, no rate limit), the parameters in a form body, never in the URL: a secret in a URL
-//! ends up in logs.
+//! The OAuth2 requests of the Rust face: the code exchange and the token information, over the
+//! web transport on wasm32 and over reqwest natively (the JavaScript face's are in
+//! `src/js/oauth.js`). Each runs as one request of a client of its own (no retries, no rate
+//! limit), the parameters in a form body, never in the URL: a secret in a URL ends up in logs.
 
 use super::{
     AccessToken, TOKEN_INFO_PATH, TOKEN_PATH, TokenInfo, check_client_id, check_redirect_uri,
     exchange_body, oauth_base, token_info_body,
 };
+use crate::client::{Net, Signal};
 use crate::config::check_token;
 use crate::error::{Error, OAUTH_SERVER};
 use crate::exec::{Core, Ctx};
 use crate::ops::{Body, HttpCall, Kind, Method};
-use crate::transport::ReadAs;
-use crate::transport::web::{Fetch, Reply};
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
+use crate::shared::BoxFuture;
+use crate::transport::{Answer, ReadAs, Transport};
+use std::future::IntoFuture;
 use std::time::Duration;
-use wasm_bindgen::JsValue;
 
+/// What an OAuth2 request answers on this target.
+type Reply = <Net as Transport>::Answer;
+
+// True inside a browser page, where a client secret is anyone's to read (never natively).
+#[cfg(target_arch = "wasm32")]
 use crate::transport::web::in_browser_page;
+#[cfg(not(target_arch = "wasm32"))]
+fn in_browser_page() -> bool {
+    false
+}
 
 /// What every OAuth2 request takes besides its own parameters.
 #[derive(Clone, Debug, Default)]
@@ -26,18 +34,19 @@ pub(crate) struct OAuthCall {
     /// The server (default [`super::DEFAULT_OAUTH_BASE_URL`]).
     pub base: Option<String>,
     /// A fetch function (default: the global `fetch`, through gloo-net).
+    #[cfg(target_arch = "wasm32")]
     pub fetch: Option<js_sys::Function>,
     /// Cancels the request.
-    pub signal: JsValue,
+    pub signal: Signal,
     /// The request's time budget in ms (default 30 s; 0: none).
     pub timeout_ms: Option<u64>,
 }
 
 /// A planned OAuth2 request, and the client that sends it.
 pub(crate) struct Planned {
-    pub core: Core<Fetch>,
+    pub core: Core<Net>,
     pub call: HttpCall,
-    pub ctx: Ctx<JsValue>,
+    pub ctx: Ctx<Signal>,
 }
 
 impl Planned {
@@ -50,8 +59,12 @@ impl Planned {
     ) -> Result<Planned, Error> {
         let base = oauth_base(o.base.as_deref())?;
         let url = format!("{base}{path}");
+        #[cfg(target_arch = "wasm32")]
+        let net = Net::new(o.fetch);
+        #[cfg(not(target_arch = "wasm32"))]
+        let net = Net::for_forms()?;
         Ok(Planned {
-            core: Core::for_oauth(base, o.timeout_ms, Fetch::new(o.fetch), secrets),
+            core: Core::for_oauth(base, o.timeout_ms, net, secrets),
             call: HttpCall {
                 method: Method::Post,
                 url,
@@ -153,9 +166,8 @@ pub(crate) fn explain_token_info(e: Error) -> Error {
 
 /// The body of an answer, decoded with serde (the Rust face).
 fn decode<A: serde::de::DeserializeOwned>(reply: &Reply, p: &Planned) -> Result<A, Error> {
-    serde_json::from_str(&reply.text().unwrap_or_default()).map_err(|e| {
-        Error::unexpected(OAUTH_SERVER, crate::transport::Answer::status(reply), e)
-            .with_request(p.call.info())
+    serde_json::from_str(&Answer::text(reply).unwrap_or_default()).map_err(|e| {
+        Error::unexpected(OAUTH_SERVER, Answer::status(reply), e).with_request(p.call.info())
     })
 }
 
@@ -206,14 +218,22 @@ macro_rules! oauth_options {
                 self
             }
             /// A function with fetch's signature (a Worker's service binding); default: the
-            /// global `fetch`, through gloo-net.
+            /// global `fetch`, through gloo-net. (wasm32)
+            #[cfg(target_arch = "wasm32")]
             pub fn fetch(mut self, fetch: js_sys::Function) -> Self {
                 self.call.fetch = Some(fetch);
                 self
             }
-            /// Cancels the request (`Aborted`, the signal's reason as the cause).
+            /// Cancels the request (`Aborted`, the signal's reason as the cause). (wasm32)
+            #[cfg(target_arch = "wasm32")]
             pub fn signal(mut self, signal: &web_sys::AbortSignal) -> Self {
                 self.call.signal = signal.into();
+                self
+            }
+            /// Cancels the request when `token` is cancelled (`Aborted`). (native)
+            #[cfg(not(target_arch = "wasm32"))]
+            pub fn signal(mut self, token: &tokio_util::sync::CancellationToken) -> Self {
+                self.call.signal = token.clone().into();
                 self
             }
             /// The request's time budget (default 30 s; zero: none).
@@ -260,7 +280,7 @@ impl ExchangeCode {
 
 impl IntoFuture for ExchangeCode {
     type Output = Result<AccessToken, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output>>>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -292,7 +312,7 @@ impl TokenInfoCall {
 
 impl IntoFuture for TokenInfoCall {
     type Output = Result<TokenInfo, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output>>>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
