@@ -176,11 +176,20 @@ impl Error {
         if matches!(self.0.code, ErrorCode::Http | ErrorCode::RateLimited) {
             self.0.code = ErrorCode::OAuth;
             self.0.retry_after_ms = None;
-            self.0.message = format!(
-                "The OAuth2 server answered HTTP {}{}",
-                u64::from(self.0.status),
-                detail(&self.0.errors)
-            );
+            let status = self.0.status;
+            self.0.message = if status == 0 || (300..400).contains(&status) {
+                // A manual redirect's answer (opaque, with status 0, in a browser).
+                format!(
+                    "The OAuth2 server answered with a redirect (HTTP {}), which is not followed: the form holds a secret",
+                    u64::from(status)
+                )
+            } else {
+                format!(
+                    "The OAuth2 server answered HTTP {}{}",
+                    u64::from(status),
+                    detail(&self.0.errors)
+                )
+            };
         }
         self
     }

@@ -348,7 +348,7 @@ impl<T: Transport> Core<T> {
                 .await
                 .map_err(|e| (e, sent))?;
             #[cfg(feature = "edge")]
-            let _held = match &self.acquire {
+            let held = match &self.acquire {
                 None => Held(None),
                 Some(acquire) => {
                     match race(acquire(scope.own_signal()), self.net.until_stopped(scope)).await {
@@ -374,6 +374,9 @@ impl<T: Transport> Core<T> {
             sent = true;
             slot.now = self.net.now();
             drop(slot);
+            // The caller's limiter hears of the answer at once, not after a retry's wait.
+            #[cfg(feature = "edge")]
+            drop(held);
             match self.classify(answer, scope, budget) {
                 Ok(a) => return Ok(a),
                 Err(e) if e.is_unauthorized() && !refreshed && self.token_source.is_some() => {

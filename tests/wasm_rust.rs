@@ -646,7 +646,7 @@ async fn sign_in_helpers() {
     assert_eq!(
         seen.borrow()[0],
         format!(
-            "POST {BASE}/oauth2/oauth/token Error application/x-www-form-urlencoded grant_type=authorization_code&client_id={KEY}&client_secret=demo-client-secret&code=no-such-code-1234&redirect_uri={}",
+            "POST {BASE}/oauth2/oauth/token Manual application/x-www-form-urlencoded grant_type=authorization_code&client_id={KEY}&client_secret=demo-client-secret&code=no-such-code-1234&redirect_uri={}",
             js_sys::encode_uri_component(&format!("{BASE}/"))
         )
     );
@@ -661,6 +661,18 @@ async fn sign_in_helpers() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::Decode);
+    no_secret(&e);
+    // a redirect is an answer, never followed with the form
+    let (f, _keep3) = answering(307, "", seen.clone());
+    let sent_before = seen.borrow().len();
+    let e = exchange()
+        .dangerously_allow_browser(true)
+        .fetch(f)
+        .await
+        .unwrap_err();
+    assert_eq!((e.code(), e.status()), (ErrorCode::OAuth, 307));
+    assert!(e.message().contains("redirect"), "{e}");
+    assert_eq!(seen.borrow().len(), sent_before + 1, "sent once");
     no_secret(&e);
     // a time budget and a signal
     let never = Closure::<dyn FnMut(web_sys::Request) -> js_sys::Promise>::new(|_| {

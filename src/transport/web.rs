@@ -413,9 +413,10 @@ impl Transport for Fetch {
 
     async fn send_form(&self, call: &HttpCall, read: ReadAs, scope: &WebScope) -> Reply {
         // Never sent again to where a redirect points: the form holds a client secret or a
-        // token.
+        // token. ("manual": a redirect is an answer, HTTP 3xx, or an opaque one with status 0 in
+        // a browser; workerd refuses "error".)
         let b = builder(&call.url, call.method, None, &scope.0)
-            .redirect(web_sys::RequestRedirect::Error)
+            .redirect(web_sys::RequestRedirect::Manual)
             .header("Content-Type", "application/x-www-form-urlencoded");
         let text = call.body.as_ref().map_or("", |b| b.text());
         let request = match b.body(JsValue::from_str(text)) {

@@ -119,6 +119,17 @@ test("forward retries GET, PUT and DELETE through the policy, never POST", async
   assert.equal((await sent()).length, 4);
 });
 
+test("forward repeats a PUT after a 5xx with its body sent again", async () => {
+  const { c } = client({ retries: 2 });
+  const folder = await (await c.forward(new Request(`${EDGE}/v2/library/folders`, { method: "POST", body: JSON.stringify({ name: "Before" }), headers: { "content-type": "application/json" } }))).json();
+  await clearLog();
+  await fault({ status: 503, count: 1, path: `/v2/library/folders/${folder.id}`, method: "PUT" });
+  const r = await c.forward(new Request(`${EDGE}/v2/library/folders/${folder.id}`, { method: "PUT", body: JSON.stringify({ name: "After" }), headers: { "content-type": "application/json" } }));
+  assert.equal(r.status, 200);
+  assert.equal((await r.json()).name, "After", "the second attempt carried the body");
+  assert.deepEqual(await sent(), [`PUT /v2/library/folders/${folder.id} 503`, `PUT /v2/library/folders/${folder.id} 200`]);
+});
+
 test("forward rejects only without an answer, or for a request it cannot forward (nothing sent)", async () => {
   const { c } = client();
   await fault({ action: "delay", delay_ms: 1500, path: "/v2/library/info" });
@@ -169,6 +180,17 @@ test("a limiter is awaited before every attempt, and each attempt's release foll
   events.length = 0;
   await c.forward(new Request(`${EDGE}/v2/library/folders`));
   assert.deepEqual(events, ["acquire", "release"], "forward goes through it too");
+  // the release follows the answer, not the retry's wait (a server asking for a second's wait
+  // must not keep the shared slot that long)
+  const times = {};
+  const timed = client({
+    retries: 1,
+    limiter: { acquire: async () => () => { times.release ??= performance.now(); } },
+    fetch: async (request) => { const r = await fetch(request); times.answer ??= performance.now(); return r; },
+  }).c;
+  await fault({ status: 503, count: 1, path: "/v2/library/info", headers: { "retry-after": "1" } });
+  await timed.getInfo();
+  assert.ok(times.release - times.answer < 500, `released ${Math.round(times.release - times.answer)} ms after the answer, before the 1 s wait`);
 });
 
 test("a limiter that refuses fails the call with RATE_LIMITED and sends nothing; one that waits keeps the call's budget", async () => {
