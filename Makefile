@@ -7,7 +7,7 @@ EDGE_PORT ?= 8787
 EMULATOR := target/release/mylibrary-emulator
 TSC := tools/node_modules/.bin/tsc
 
-.PHONY: all bootstrap emulator pkg www demo demo-edge test lint test-native test-wasm test-node test-types test-runtimes test-browser bench bench-smoke fuzz fmt clean
+.PHONY: all bootstrap emulator pkg www worker-rs demo demo-edge test lint test-native test-wasm test-node test-types test-runtimes test-browser bench bench-smoke fuzz fmt clean
 
 all: emulator pkg
 
@@ -56,8 +56,16 @@ lint:
 	$(CARGO) clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
 	$(CARGO) clippy --lib --target wasm32-unknown-unknown --features js,small-alloc -- -D warnings
 	$(CARGO) clippy --lib --target wasm32-unknown-unknown --features js,edge,small-alloc -- -D warnings
+	cd examples/worker-rs && $(CARGO) fmt -- --check
+	cd examples/worker-rs && $(CARGO) clippy --target wasm32-unknown-unknown -- -D warnings
 
-## test-native: the native tests, then the Rust face on reqwest (feature native) against an emulator per test
+## worker-rs: the Rust Worker (examples/worker-rs) in examples/worker-rs/build: cargo, the pinned wasm-bindgen,
+## wasm-opt and esbuild, nothing downloaded (`node examples/worker-rs/dev.mjs` serves it on workerd)
+worker-rs: bootstrap
+	node examples/worker-rs/dev.mjs --build
+
+## test-native: the native tests (the workspace's, with examples/axum: the axum server started and driven through sign-in,
+## its library page, thumbnails and sign-out against an emulator), then the Rust face on reqwest (feature native) against an emulator per test
 test-native:
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
@@ -76,7 +84,7 @@ test-wasm:
 test-node: emulator
 	scripts/with-emulator -- node --test tests/node/
 
-## test-runtimes: the Worker on workerd, Node and Deno scripts, Vite and esbuild builds in Chromium
+## test-runtimes: the Workers on workerd (the JS edge Worker, the Rust Worker), Node and Deno scripts, Vite and esbuild builds in Chromium
 test-runtimes: emulator
 	scripts/with-emulator -- node --test --test-concurrency=1 tests/worker/ tests/runtimes/
 
@@ -95,10 +103,11 @@ bench-smoke: emulator pkg www
 
 fmt:
 	$(CARGO) fmt --all
+	cd examples/worker-rs && $(CARGO) fmt
 
 clean:
 	$(CARGO) clean
-	rm -rf pkg build artifacts
+	rm -rf pkg build artifacts examples/worker-rs/build
 
 ## fuzz: the long fuzz run (cargo-fuzz on nightly where present, else a long proptest run)
 fuzz: bootstrap

@@ -218,6 +218,96 @@ async function coldStart() {
   }
 }
 
+// ---------------------------------------------------------------- 4b. the Rust Worker: cold start and size
+
+// The Rust Worker (examples/worker-rs, workers-rs) from the start of workerd to its first answer,
+// GET /grid?limit=1 (one request upstream), interleaved with a JavaScript Worker doing the same
+// through the npm package (the JS face; same route, same answer) and the plain-fetch Worker of
+// `coldStart`. All three are built before the clock starts (cargo + wasm-bindgen + wasm-opt for the
+// Rust one, esbuild for the JS one), so each figure is workerd's start, the module's compile and
+// instantiation, and one call. The edge Worker's figure is `coldStart`'s row. Also the size of what
+// the Rust Worker uploads (its wasm and its entry module).
+async function coldStartRust() {
+  const { buildRustWorker, startRustWorker, rustWorkerSizes } = await import(join(root, "examples/worker-rs/dev.mjs"));
+  const { Miniflare, fetch: outbound } = await import(join(tools, "miniflare/dist/src/index.js"));
+  const esbuild = await import(join(tools, "esbuild/lib/main.js"));
+  const { isDeepStrictEqual } = await import("node:util");
+  await buildRustWorker({ quiet: true });
+  const sz = await rustWorkerSizes();
+  results.rust_worker_size = sz;
+  row("size", "Rust Worker wasm raw / gzip / brotli (wasm-opt -O, names kept, as worker-build)", `${sz.wasm.raw} / ${sz.wasm.gzip} / ${sz.wasm.brotli} B`);
+  row("size", "Rust Worker wasm without its name section", `${sz.wasmWithoutNames.raw} / ${sz.wasmWithoutNames.gzip} / ${sz.wasmWithoutNames.brotli} B`);
+  row("size", "Rust Worker entry JS raw / gzip / brotli", `${sz.js.raw} / ${sz.js.gzip} / ${sz.js.brotli} B`);
+
+  // the same Worker in JavaScript, on the package's workerd build, bundled as wrangler would
+  const project = mkdtempSync(join(tmpdir(), "bench-js-grid-"));
+  mkdirSync(join(project, "node_modules"));
+  symlinkSync(join(root, "pkg"), join(project, "node_modules/ctct-mylibrary"));
+  writeFileSync(join(project, "package.json"), JSON.stringify({ type: "module" }));
+  writeFileSync(join(project, "index.js"), `import { MyLibraryClient } from "ctct-mylibrary";
+export default {
+  async fetch(request, env) {
+    const client = new MyLibraryClient({ baseUrl: env.API_BASE, apiKey: env.API_KEY, accessToken: env.ACCESS_TOKEN });
+    const page = await client.listFiles({ limit: Number(new URL(request.url).searchParams.get("limit") ?? 50) });
+    return Response.json({ via: "fetch", items: page.results.map((f) => ({ id: f.id, name: f.name, thumbnail: f.thumbnail ?? null })), more: page.next != null });
+  },
+};
+`);
+  const out = join(project, "dist");
+  await esbuild.build({ entryPoints: [join(project, "index.js")], bundle: true, format: "esm", platform: "neutral", conditions: ["workerd", "worker", "browser"], external: ["cloudflare:*"], outdir: out, loader: { ".wasm": "copy" }, assetNames: "[name]", logLevel: "error" });
+
+  const emu = await emulator(["--files", "0", "--qps", "0"]);
+  const bindings = { API_BASE: `${emu.base}/v2`, API_KEY: KEY, ACCESS_TOKEN: TOKEN };
+  const first = async (url) => {
+    const r = await fetch(`${url}/grid?limit=1`);
+    const body = await r.json();
+    if (r.status !== 200 || body.items?.length !== 1) throw new Error(`a Worker answered ${r.status}: ${JSON.stringify(body)}`);
+    return body;
+  };
+  const rounds = smoke ? 2 : 15;
+  try {
+    const times = []; // [rust, rust's first answer alone, js, plain]
+    for (let i = 0; i < rounds; i++) {
+      let t0 = performance.now();
+      const rust = await startRustWorker({ apiBase: bindings.API_BASE, apiKey: KEY, accessToken: TOKEN, quiet: true });
+      const ready = performance.now();
+      const a = await first(rust.url);
+      const tRust = performance.now() - t0;
+      const tRustFirst = performance.now() - ready;
+      await rust.dispose();
+
+      t0 = performance.now();
+      const js = new Miniflare({ modules: true, scriptPath: join(out, "index.js"), modulesRoot: out, modulesRules: [{ type: "ESModule", include: ["**/*.js"] }, { type: "CompiledWasm", include: ["**/*.wasm"] }], compatibilityDate: "2026-04-01", bindings, outboundService: (r) => outbound(r) });
+      const b = await first(String(await js.ready).replace(/\/$/, ""));
+      const tJs = performance.now() - t0;
+      await js.dispose();
+      if (!isDeepStrictEqual(a, b)) throw new Error(`the Rust and the JS Worker answered differently: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+
+      t0 = performance.now();
+      const plain = new Miniflare({ modules: true, compatibilityDate: "2026-04-01", script: `export default { async fetch(req, env) { return fetch(env.BASE + "/v2/library/files?limit=1&api_key=${KEY}", { headers: { authorization: "Bearer ${TOKEN}" } }); } }`, bindings: { BASE: emu.base }, outboundService: (r) => globalThis.fetch(r.url, { headers: r.headers }) });
+      await (await fetch(new URL("/", await plain.ready))).text();
+      const tPlain = performance.now() - t0;
+      await plain.dispose();
+      times.push([tRust, tRustFirst, tJs, tPlain]);
+    }
+    const m = (k) => r2(median(times.map((t) => t[k])));
+    const q = (k, p) => r2(quantile(times.map((t) => t[k]), p));
+    results.cold_start_rust_worker = {
+      rust_ms_median: m(0), rust_ms_p25: q(0, 0.25), rust_ms_p75: q(0, 0.75),
+      rust_first_answer_ms_median: m(1),
+      js_package_ms_median: m(2), js_package_ms_p25: q(2, 0.25), js_package_ms_p75: q(2, 0.75),
+      plain_ms_median: m(3),
+      edge_worker_ms_median: results.cold_start_workerd?.worker_ms_median,
+      rounds,
+      note: "start of workerd (Miniflare) to the first answer of GET /grid?limit=1 (one API request), the Workers built beforehand; the JS Worker does the same through the npm package's workerd build",
+    };
+    const c = results.cold_start_rust_worker;
+    row("cold start (workerd, Rust Worker)", "start → first /grid answer (built beforehand): Rust Worker vs the same Worker in JS (npm package) vs plain fetch", `${c.rust_ms_median} ms (IQR ${c.rust_ms_p25}–${c.rust_ms_p75}; first answer ${c.rust_first_answer_ms_median} ms) vs JS ${c.js_package_ms_median} ms (IQR ${c.js_package_ms_p25}–${c.js_package_ms_p75}) vs plain ${c.plain_ms_median} ms${c.edge_worker_ms_median ? `; the edge Worker ${c.edge_worker_ms_median} ms (row above)` : ""}`);
+  } finally {
+    emu.stop();
+  }
+}
+
 // ---------------------------------------------------------------- 5. the grid at 10,000 files
 
 async function gridBench() {
@@ -296,6 +386,7 @@ if (want("size")) size();
 if (want("decode")) await decode();
 if (want("bulk")) await bulk();
 if (want("cold")) await coldStart();
+if (want("cold") || want("cold-rust")) await coldStartRust();
 if (want("grid")) await gridBench();
 if (want("emulator")) emulatorLatency();
 if (want("edge")) edgeLatency();
