@@ -69,6 +69,11 @@ worker-rs: bootstrap
 test-native:
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
+	# the crate's documentation, with no warning, on each target and feature set a user builds
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p ctct-mylibrary --no-deps
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p ctct-mylibrary --no-deps --features native
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p ctct-mylibrary --no-deps --target wasm32-unknown-unknown --features edge
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p ctct-mylibrary --no-deps --target wasm32-unknown-unknown --features js,edge
 	$(CARGO) build -p mylibrary-emulator
 	$(CARGO) test --features native --lib --test native -- --show-output --test-threads=4
 

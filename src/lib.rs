@@ -16,7 +16,7 @@
 //! [`ops`] also generates its methods on both faces, so that an operation is written in one
 //! place; that generated code names the faces' types, the rest of `ops` does not):
 //! - [`ops`] declares every operation once (parameters, checks, path, answer) on top of
-//!   [`url`], [`cursor`], [`models`] and [`error`];
+//!   [`url`], [`cursor`], [`models`] and `error`;
 //! - [`policy`] decides retries, backoff, `Retry-After` and the rate limit, from time alone;
 //! - [`transport`] is the seam to the network (the web transport on wasm32, reqwest natively);
 //! - [`shared`] names what a client's calls share on each target (`Rc` on wasm32, `Arc` and

@@ -1,5 +1,5 @@
-//! Runs every method of the JavaScript face: each builds a [`Job`] synchronously (reading and
-//! checking its arguments), and [`dispatch`] runs it behind one future — a single compiled state
+//! Runs every method of the JavaScript face: each builds a `Job` synchronously (reading and
+//! checking its arguments), and `dispatch` runs it behind one future — a single compiled state
 //! machine instead of one per method. Every error leaves as a `MyLibraryError` that names the
 //! operation, carries the request, and holds no credential.
 

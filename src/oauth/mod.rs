@@ -167,7 +167,7 @@ impl AuthorizationUrl {
 /// What the consent page sent back in the code flow. Its `Debug` hides the code.
 #[derive(Clone, PartialEq, Eq)]
 pub struct CodeCallback {
-    /// The authorization code, for [`exchange_code`] (single use, short-lived).
+    /// The authorization code, for `exchange_code` (single use, short-lived).
     pub code: String,
     /// The account's user name.
     pub username: String,

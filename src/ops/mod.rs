@@ -1,4 +1,4 @@
-//! Every operation of the API, each declared once with [`operation!`]: its parameters (one
+//! Every operation of the API, each declared once with `operation!`: its parameters (one
 //! struct whose fields say where each goes on the wire and how the JavaScript face names it),
 //! its method and path, and its answer (the serde model for Rust, the validator's kind for
 //! JavaScript). From that one declaration come the request plan both faces run, the argument
@@ -213,7 +213,7 @@ pub enum Face {
 pub type Refusal = (&'static str, String);
 
 /// The wire side of an operation: its checks, path, query and body. Object-safe, so that
-/// planning ([`plan`]) is compiled once for every operation. Implemented by [`operation!`].
+/// planning ([`plan`]) is compiled once for every operation. Implemented by `operation!`.
 pub trait Wire {
     /// Checks every argument before anything is sent.
     fn check(&self) -> Result<(), Refusal>;
@@ -237,7 +237,7 @@ pub trait Wire {
     fn blame(&self, face: Face, field: &str) -> String;
 }
 
-/// One operation of the API. Implemented by [`operation!`].
+/// One operation of the API. Implemented by `operation!`.
 pub trait Operation: Wire + Default {
     /// The JavaScript method (`getFile`).
     const JS_NAME: &'static str;

@@ -3,7 +3,7 @@
 //! decides nothing. The executor is written against [`Transport`], so a native transport
 //! (reqwest on tokio) can fill the seam beside the web one without touching the policy.
 //!
-//! - [`web`] (wasm32): gloo-net over the global `fetch`, or a caller's fetch function (a
+//! - `web` (wasm32): gloo-net over the global `fetch`, or a caller's fetch function (a
 //!   service binding); the JavaScript runtime reads each answer in one call.
 //! - `native` (feature `native`, other targets): reqwest (rustls) on tokio.
 
