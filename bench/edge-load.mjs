@@ -30,7 +30,8 @@ export async function edgeLoad({ sessions = 20, requests = 30, qps = 4 } = {}) {
     const started = performance.now();
     const done = [];
     // Each session sends its requests one after another, as a page's code does: the limiter's
-    // queue then holds one waiter per session, `sessions` in all, which keeps it full.
+    // queues (one per account, taken in turn) then hold one waiter per session, `sessions` in
+    // all, which keeps them full.
     const statuses = (
       await Promise.all(
         jars.map(async (jar, s) => {

@@ -1,7 +1,7 @@
 // Sign-in at the Worker (OAuth2's code flow with ctct-mylibrary/oauth), the session cookie, and
 // the session lookup every /v2 request goes through.
 import { authorizationUrl, parseCallback, exchangeCode, tokenInfo, MyLibraryError } from "ctct-mylibrary/oauth";
-import { randomId, sha256, sealToken, openToken, SESSION_ID } from "./crypto.js";
+import { sha256, sealToken, openToken, newCookieId, isCookieId, accountId } from "./crypto.js";
 
 /** The session cookie: an opaque random id. Named apart from the emulator's cookies (cookies ignore ports). */
 export const SESSION_COOKIE = "__Host-mylibrary-edge-session";
@@ -62,7 +62,7 @@ export async function login(request, env) {
   const url = new URL(request.url);
   const next = safeNext(url.searchParams.get("next"), env.APP_ORIGIN);
   const { url: authorize, state } = authorizationUrl({ clientId: env.API_KEY, redirectUri: redirectUri(env), flow: "code", oauthBaseUrl: env.OAUTH_BASE });
-  const pre = randomId(32);
+  const pre = await newCookieId(env.SESSION_SECRET, "signin");
   const stub = env.SIGNIN.get(env.SIGNIN.idFromName(await sha256(pre)));
   await stub.begin({ state, next, expires: Date.now() + SIGNIN_MS });
   const headers = new Headers({ location: authorize, "referrer-policy": "no-referrer", ...PRIVATE });
@@ -89,7 +89,8 @@ export async function callback(request, env) {
   const headers = new Headers({ "referrer-policy": "no-referrer" });
   headers.append("set-cookie", clearCookie(SIGNIN_COOKIE));
   const pre = readCookie(request, SIGNIN_COOKIE);
-  const pending = pre && SESSION_ID.test(pre) ? await env.SIGNIN.get(env.SIGNIN.idFromName(await sha256(pre))).take() : null;
+  // a forged pre-session id fails its MAC: no SignIn object is asked
+  const pending = (await isCookieId(env.SESSION_SECRET, "signin", pre)) ? await env.SIGNIN.get(env.SIGNIN.idFromName(await sha256(pre))).take() : null;
   if (!pending) return refusal(400, "This browser started no sign-in, or it was used already or is older than 10 minutes.", headers);
   let answer;
   try {
@@ -112,11 +113,10 @@ export async function callback(request, env) {
 
   // A new session id at every sign-in (no fixation); an older session of this browser ends.
   const old = readCookie(request, SESSION_COOKIE);
-  if (old && SESSION_ID.test(old)) await sessionStub(env, await sha256(old)).end();
-  const id = randomId(32);
+  if (await isCookieId(env.SESSION_SECRET, "session", old)) await sessionStub(env, await sha256(old)).end();
+  const id = await newCookieId(env.SESSION_SECRET, "session");
   const hash = await sha256(id);
-  const account = await sha256(`account:${who.userName}`);
-  await sessionStub(env, hash).create({ userName: who.userName, account, envelope: await sealToken(env.SESSION_SECRET, hash, token) });
+  await sessionStub(env, hash).create({ userName: who.userName, envelope: await sealToken(env.SESSION_SECRET, hash, token) });
   headers.set("location", pending.next);
   headers.set("cache-control", PRIVATE["cache-control"]);
   headers.append("set-cookie", cookie(SESSION_COOKIE, id, maxAgeSeconds(env)));
@@ -132,12 +132,14 @@ export const sessionStub = (env, hash) => env.SESSION.get(env.SESSION.idFromName
 
 /**
  * The request's live session: { hash, userName, account, token }, or undefined (no cookie, a
- * malformed, forged, tampered, expired or ended one). `hash` names the session everywhere (the
- * limiter's queues, the Session object); the raw id goes no further than this function.
+ * malformed, forged, tampered, expired or ended one). `hash` names the Session object; `account`
+ * (a keyed hash of the user name) names the account's cache, its Account object and its turn at
+ * the limiter. The raw id goes no further than this function. An id whose MAC does not check out
+ * is refused here, without asking any Durable Object.
  */
 export async function currentSession(request, env) {
   const id = readCookie(request, SESSION_COOKIE);
-  if (!id || !SESSION_ID.test(id)) return undefined;
+  if (!(await isCookieId(env.SESSION_SECRET, "session", id))) return undefined;
   const hash = await sha256(id);
   const stub = sessionStub(env, hash);
   const live = await stub.touch();
@@ -147,7 +149,7 @@ export async function currentSession(request, env) {
     await stub.end(); // sealed under another secret: the session cannot be used
     return undefined;
   }
-  return { hash, userName: live.userName, account: live.account, token, stub };
+  return { hash, userName: live.userName, account: await accountId(env.SESSION_SECRET, live.userName), token, stub };
 }
 
 /** Whether the request carried a session cookie at all (to clear a dead one). */
@@ -158,7 +160,7 @@ export const clearSessionCookie = () => clearCookie(SESSION_COOKIE);
 export async function logout(request, env) {
   if (!sameOrigin(request, env)) return json(403, { error: "forbidden", error_description: "A logout must come from the app's own origin" });
   const id = readCookie(request, SESSION_COOKIE);
-  if (id && SESSION_ID.test(id)) await sessionStub(env, await sha256(id)).end();
+  if (await isCookieId(env.SESSION_SECRET, "session", id)) await sessionStub(env, await sha256(id)).end();
   return new Response(null, { status: 204, headers: { ...PRIVATE, "set-cookie": clearCookie(SESSION_COOKIE) } });
 }
 

@@ -68,6 +68,22 @@ async function route(request, env, ctx) {
   return app(request, env);
 }
 
+/** The Content-Security-Policy of every /v2 and /auth answer that has none of its own. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+/** `response` with `X-Content-Type-Options: nosniff` and, unless it has one, API_CSP. */
+function guarded(response) {
+  let out = response;
+  try {
+    out.headers.set("x-content-type-options", "nosniff");
+  } catch {
+    out = new Response(response.body, response); // immutable headers (an answer as fetched)
+    out.headers.set("x-content-type-options", "nosniff");
+  }
+  if (!out.headers.has("content-security-policy")) out.headers.set("content-security-policy", API_CSP);
+  return out;
+}
+
 /** The most of an unread request body the Worker reads (and drops) before answering. */
 const DRAIN_LIMIT = 32 * 1024 * 1024;
 
@@ -102,8 +118,11 @@ export default {
     }
     await drain(request);
     const { pathname } = new URL(request.url);
-    // One line per API or sign-in request: method, path (never the query: a callback's holds its code), status, time.
-    if (pathname.startsWith("/v2/") || pathname.startsWith("/auth/")) {
+    if (pathname.startsWith("/v2/") || pathname === "/v2" || pathname.startsWith("/auth/")) {
+      // No answer of the API or the sign-in is to be sniffed, rendered as a page or framed (a
+      // refusal page keeps its own, stricter, policy).
+      response = guarded(response);
+      // One line per API or sign-in request: method, path (never the query: a callback's holds its code), status, time.
       console.log(JSON.stringify({ method: request.method, path: pathname, status: response.status, ms: Date.now() - started }));
     }
     return response;

@@ -7,8 +7,9 @@
 //   sees the token either), and the idle and absolute expiries.
 // - SignIn: one per sign-in under way (the pre-session), single use: the state, where to go
 //   next, and a short expiry.
-// - Account: one per Constant Contact account, its cache generation: every write of the
-//   account's bumps it, and the generation is part of the account's cache keys.
+// - Account: one per Constant Contact account (named by a keyed hash of the user name), its
+//   cache generation: every write of the account's bumps it, and the generation is part of the
+//   account's cache keys.
 // (The API key's limiter is in limiter.js.)
 import { DurableObject } from "cloudflare:workers";
 
@@ -29,7 +30,7 @@ export class Session extends DurableObject {
     return Math.min(r.lastSeen + this.idleMs, r.created + this.maxMs);
   }
 
-  /** Stores a new session: { userName, account, envelope: { iv, ct } }. */
+  /** Stores a new session: { userName, envelope: { iv, ct } }. */
   async create(record) {
     const now = Date.now();
     this.record = { ...record, created: now, lastSeen: now, stored: now };
@@ -57,7 +58,7 @@ export class Session extends DurableObject {
       await this.ctx.storage.put("session", r);
       await this.ctx.storage.setAlarm(this.endsAt(r));
     }
-    return { userName: r.userName, account: r.account, envelope: r.envelope };
+    return { userName: r.userName, envelope: r.envelope };
   }
 
   /** Ends the session at once: the record and the token's envelope are deleted. */
