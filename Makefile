@@ -69,11 +69,14 @@ worker-rs: bootstrap
 test-native:
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
+	$(CARGO) test -p ctct-mylibrary --doc --features native
 	# the crate's documentation, with no warning, on each target and feature set a user builds
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p ctct-mylibrary --no-deps
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p ctct-mylibrary --no-deps --features native
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p ctct-mylibrary --no-deps --target wasm32-unknown-unknown --features edge
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p ctct-mylibrary --no-deps --target wasm32-unknown-unknown --features js,edge
+	# ... and an example on every public function and method
+	scripts/check-doc-examples
 	$(CARGO) build -p mylibrary-emulator
 	$(CARGO) test --features native --lib --test native -- --show-output --test-threads=4
 
@@ -90,7 +93,7 @@ test-node: emulator
 	scripts/with-emulator -- node --test tests/node/
 
 ## test-runtimes: the Workers on workerd (the JS edge Worker, the Rust Worker), Node and Deno scripts, Vite and esbuild builds in Chromium
-test-runtimes: emulator
+test-runtimes: emulator www
 	scripts/with-emulator -- node --test --test-concurrency=1 tests/worker/ tests/runtimes/
 
 ## test-browser: the demo in headless Chromium (Playwright); screenshots in artifacts/screenshots

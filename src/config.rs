@@ -58,6 +58,13 @@ pub struct Settings {
 
 /// Checks an access token: it travels in an `Authorization` header, so it is visible ASCII
 /// without spaces (an OAuth bearer token is). The error follows the argument's name.
+///
+/// ```
+/// use ctct_mylibrary::config::check_token;
+/// assert!(check_token("0b6e8a3c-1d2f-4e5a-9b7c-8d6e5f4a3b2c").is_ok());
+/// assert_eq!(check_token("").unwrap_err(), "must not be empty");
+/// assert!(check_token("Bearer 0b6e").is_err(), "the token alone, without the scheme");
+/// ```
 pub fn check_token(token: &str) -> Result<(), String> {
     if token.is_empty() {
         return Err("must not be empty".into());

@@ -25,6 +25,12 @@ pub enum Listing {
 
 impl Listing {
     /// The listing's path under `/library`, as in a cursor: `folders/-1/files`.
+    ///
+    /// ```
+    /// use ctct_mylibrary::cursor::Listing;
+    /// assert_eq!(Listing::FolderFiles("-1".into()).path(), "folders/-1/files");
+    /// assert_eq!(Listing::Trash.path(), "folders/trash/files");
+    /// ```
     pub fn path(&self) -> String {
         match self {
             Listing::Folders => "folders".into(),
@@ -71,6 +77,12 @@ pub const CURSOR_RULE: &str = "must be the `next` of a previous page";
 
 impl Cursor {
     /// A cursor of `listing` with the API's token.
+    ///
+    /// ```
+    /// use ctct_mylibrary::cursor::{Cursor, Listing};
+    /// let c = Cursor::new(Listing::Files, "b2Zm");
+    /// assert_eq!(c.to_string(), "files?next=b2Zm");
+    /// ```
     pub fn new(listing: Listing, token: impl Into<String>) -> Cursor {
         Cursor {
             listing,
@@ -78,10 +90,24 @@ impl Cursor {
         }
     }
     /// The listing this cursor continues.
+    ///
+    /// ```
+    /// use ctct_mylibrary::cursor::{Cursor, Listing};
+    /// let c: Cursor = "folders/trash/files?next=b2Zm".parse()?;
+    /// assert_eq!(c.listing(), &Listing::Trash);
+    /// # Ok::<(), String>(())
+    /// ```
     pub fn listing(&self) -> &Listing {
         &self.listing
     }
     /// The API's token.
+    ///
+    /// ```
+    /// use ctct_mylibrary::cursor::Cursor;
+    /// let c: Cursor = "files?next=b2Zm%2B".parse()?;
+    /// assert_eq!(c.token(), "b2Zm+");
+    /// # Ok::<(), String>(())
+    /// ```
     pub fn token(&self) -> &str {
         &self.token
     }
@@ -136,6 +162,12 @@ impl<'de> serde::Deserialize<'de> for Cursor {
 
 /// The cursor in a `next_link` (`/v2/library/files?next=<token>`): the value of its `next`
 /// query parameter, percent-decoded. `None` when the link has none (or it is empty).
+///
+/// ```
+/// use ctct_mylibrary::cursor::next_token;
+/// assert_eq!(next_token("/v2/library/files?next=c023cmNl").as_deref(), Some("c023cmNl"));
+/// assert_eq!(next_token("/v2/library/files"), None);
+/// ```
 pub fn next_token(link: &str) -> Option<String> {
     let query = link.split_once('?')?.1;
     let query = query.split('#').next().unwrap_or("");
@@ -155,12 +187,28 @@ pub struct CursorGuard {
 
 impl CursorGuard {
     /// A guard for a new walk.
+    ///
+    /// ```
+    /// use ctct_mylibrary::cursor::CursorGuard;
+    /// let guard = CursorGuard::new();
+    /// assert!(!guard.is_done());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Records the cursor of the page just received (its token, or its text form). `Ok(true)`
     /// to go on, `Ok(false)` at the last page, `Err` when the cursor repeats.
+    ///
+    /// ```
+    /// use ctct_mylibrary::cursor::CursorGuard;
+    /// let mut guard = CursorGuard::new();
+    /// assert!(guard.advance(Some("a"))?); // go on
+    /// assert!(guard.advance(Some("a")).is_err(), "the server repeated a cursor");
+    /// let mut guard = CursorGuard::new();
+    /// assert!(!guard.advance(None)?); // the last page
+    /// # Ok::<(), ctct_mylibrary::Error>(())
+    /// ```
     pub fn advance(&mut self, next: Option<&str>) -> Result<bool, Error> {
         match next {
             None => {
@@ -184,11 +232,28 @@ impl CursorGuard {
     }
 
     /// Ends the walk (after an error).
+    ///
+    /// ```
+    /// use ctct_mylibrary::cursor::CursorGuard;
+    /// let mut guard = CursorGuard::new();
+    /// guard.stop(); // a page failed
+    /// assert!(guard.is_done());
+    /// ```
     pub fn stop(&mut self) {
         self.done = true;
     }
 
     /// True once the walk has ended (last page or an error).
+    ///
+    /// ```
+    /// use ctct_mylibrary::cursor::CursorGuard;
+    /// let mut guard = CursorGuard::new();
+    /// guard.advance(Some("b2Zm"))?;
+    /// assert!(!guard.is_done());
+    /// guard.advance(None)?;
+    /// assert!(guard.is_done());
+    /// # Ok::<(), ctct_mylibrary::Error>(())
+    /// ```
     pub fn is_done(&self) -> bool {
         self.done
     }

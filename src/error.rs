@@ -44,6 +44,11 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// The code's spelling in JavaScript (`"RATE_LIMITED"`, ...).
+    ///
+    /// ```
+    /// use ctct_mylibrary::ErrorCode;
+    /// assert_eq!(ErrorCode::RateLimited.as_str(), "RATE_LIMITED");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::Http => "HTTP",
@@ -126,6 +131,13 @@ impl std::error::Error for Cause {}
 
 impl Error {
     /// A new error with a code and a message (status 0, no API errors).
+    ///
+    /// ```
+    /// use ctct_mylibrary::{Error, ErrorCode};
+    /// let err = Error::new(ErrorCode::Token, "The session holds no token");
+    /// assert_eq!((err.code(), err.status()), (ErrorCode::Token, 0));
+    /// assert_eq!(err.to_string(), "The session holds no token (TOKEN)");
+    /// ```
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Error(Box::new(Inner {
             code,
@@ -140,6 +152,13 @@ impl Error {
     }
 
     /// An argument refused before sending.
+    ///
+    /// ```
+    /// use ctct_mylibrary::{Error, ErrorCode};
+    /// let err = Error::invalid_argument("name must not be empty");
+    /// assert_eq!(err.code(), ErrorCode::InvalidArgument);
+    /// assert_eq!(err.argument(), None);
+    /// ```
     pub fn invalid_argument(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::InvalidArgument, message)
     }
@@ -147,6 +166,13 @@ impl Error {
     /// The argument `name` refused before sending: the message is `name` followed by `what`
     /// (`"params.limit must be an integer from 1 to 1000, not 0"`), and [`Error::argument`] is
     /// `name`.
+    ///
+    /// ```
+    /// use ctct_mylibrary::Error;
+    /// let err = Error::bad_argument("limit", "must be an integer from 1 to 1000, not 0");
+    /// assert_eq!(err.message(), "limit must be an integer from 1 to 1000, not 0");
+    /// assert_eq!(err.argument(), Some("limit"));
+    /// ```
     pub fn bad_argument(name: &str, what: impl fmt::Display) -> Self {
         let mut e = Self::invalid_argument(format!("{name} {what}"));
         e.0.argument = Some(name.to_string());
@@ -154,6 +180,13 @@ impl Error {
     }
 
     /// A response that is not what the API sends (`status` 0 when there was none).
+    ///
+    /// ```
+    /// use ctct_mylibrary::{Error, ErrorCode};
+    /// let err = Error::decode(200, "expected an array of files");
+    /// assert_eq!((err.code(), err.status()), (ErrorCode::Decode, 200));
+    /// assert_eq!(err.message(), "Unexpected response from the MyLibrary API: expected an array of files");
+    /// ```
     pub fn decode(status: u16, message: impl fmt::Display) -> Self {
         Self::unexpected(API, status, message)
     }
@@ -196,6 +229,18 @@ impl Error {
 
     /// An error answer from the API: `RATE_LIMITED` for the two rate-limit keys (and a 429,
     /// which the v2 API does not send but a proxy may), else `HTTP`.
+    ///
+    /// ```
+    /// use ctct_mylibrary::{ApiErrorItem, Error, ErrorCode};
+    /// let qps = ApiErrorItem {
+    ///     error_key: "mashery.not.authorized.over.qps".into(),
+    ///     error_message: "Account Over Queries Per Second Limit".into(),
+    /// };
+    /// let err = Error::from_response(403, vec![qps], Some(1000));
+    /// assert_eq!(err.code(), ErrorCode::RateLimited);
+    /// assert!(err.is_transient());
+    /// assert_eq!(Error::from_response(404, vec![], None).code(), ErrorCode::Http);
+    /// ```
     pub fn from_response(
         status: u16,
         errors: Vec<ApiErrorItem>,
@@ -231,38 +276,99 @@ impl Error {
     }
 
     /// The code to branch on.
+    ///
+    /// ```
+    /// use ctct_mylibrary::{Error, ErrorCode};
+    /// let err = Error::from_response(404, vec![], None);
+    /// match err.code() {
+    ///     ErrorCode::Http if err.status() == 404 => println!("no such file"),
+    ///     ErrorCode::RateLimited => println!("slow down"),
+    ///     _ => println!("{err}"),
+    /// }
+    /// ```
     pub fn code(&self) -> ErrorCode {
         self.0.code
     }
     /// The HTTP status of the answer; 0 when there was none.
+    ///
+    /// ```
+    /// use ctct_mylibrary::Error;
+    /// assert_eq!(Error::from_response(503, vec![], None).status(), 503);
+    /// assert_eq!(Error::invalid_argument("x").status(), 0, "nothing was sent");
+    /// ```
     pub fn status(&self) -> u16 {
         self.0.status
     }
     /// The message: the operation (and the id it concerns), then what went wrong. It never
     /// holds a credential.
+    ///
+    /// ```
+    /// use ctct_mylibrary::Error;
+    /// let err = Error::from_response(404, vec![], None);
+    /// assert_eq!(err.message(), "The MyLibrary API answered HTTP 404");
+    /// ```
     pub fn message(&self) -> &str {
         &self.0.message
     }
     /// The API's error list (empty without one).
+    ///
+    /// ```
+    /// use ctct_mylibrary::{ApiErrorItem, Error};
+    /// let item = ApiErrorItem {
+    ///     error_key: "http.status.authentication.invalid_token".into(),
+    ///     error_message: "Unauthorized".into(),
+    /// };
+    /// let err = Error::from_response(401, vec![item], None);
+    /// assert_eq!(err.errors()[0].error_key, "http.status.authentication.invalid_token");
+    /// ```
     pub fn errors(&self) -> &[ApiErrorItem] {
         &self.0.errors
     }
     /// How long the server asked to wait, when known.
+    ///
+    /// ```
+    /// use ctct_mylibrary::Error;
+    /// let err = Error::from_response(503, vec![], Some(120_000));
+    /// assert_eq!(err.retry_after_ms(), Some(120_000)); // schedule the retry in two minutes
+    /// ```
     pub fn retry_after_ms(&self) -> Option<u64> {
         self.0.retry_after_ms
     }
     /// The request that failed (method and URL without credentials), when one was sent.
+    ///
+    /// ```
+    /// use ctct_mylibrary::Error;
+    /// fn log(err: &Error) {
+    ///     match err.request() {
+    ///         Some(r) => eprintln!("{} {}: {err}", r.method, r.url), // the url shows api_key=[REDACTED]
+    ///         None => eprintln!("{err}"),
+    ///     }
+    /// }
+    /// log(&Error::invalid_argument("limit must be an integer from 1 to 1000, not 0"));
+    /// ```
     pub fn request(&self) -> Option<&RequestInfo> {
         self.0.request.as_ref()
     }
     /// The argument that was refused (`INVALID_ARGUMENT`), as the caller named it: `"fileId"`,
     /// `"params.limit"`, `"options.timout"` in JavaScript; `"file_id"`, `"limit"` in Rust.
+    ///
+    /// ```
+    /// use ctct_mylibrary::Error;
+    /// let err = Error::bad_argument("file_id", "must not be empty");
+    /// assert_eq!(err.argument(), Some("file_id"));
+    /// ```
     pub fn argument(&self) -> Option<&str> {
         self.0.argument.as_deref()
     }
 
     /// True when repeating the same request may succeed: network errors, 5xx, `over.qps` and
     /// 429.
+    ///
+    /// ```
+    /// use ctct_mylibrary::Error;
+    /// assert!(Error::from_response(502, vec![], None).is_transient());
+    /// assert!(!Error::from_response(400, vec![], None).is_transient());
+    /// ```
     pub fn is_transient(&self) -> bool {
         match self.0.code {
             ErrorCode::Network => true,
@@ -278,6 +384,15 @@ impl Error {
     }
 
     /// True for a 401: the access token is invalid or expired.
+    ///
+    /// ```
+    /// use ctct_mylibrary::Error;
+    /// let err = Error::from_response(401, vec![], None);
+    /// if err.is_unauthorized() {
+    ///     // sign the user in again, or refresh the token (ClientBuilder::token_source does it for you)
+    /// }
+    /// assert!(err.is_unauthorized());
+    /// ```
     pub fn is_unauthorized(&self) -> bool {
         self.0.code == ErrorCode::Http && self.0.status == 401
     }
@@ -375,6 +490,16 @@ impl Error {
     /// The original JavaScript value behind the error, if any: the runtime's error for a failed
     /// request, the caller's abort reason for `Aborted` (its message redacted where it held a
     /// credential).
+    ///
+    /// ```ignore
+    /// // wasm32 only, so not compiled by the doctests (they run natively).
+    /// # fn example(err: ctct_mylibrary::Error) {
+    /// if let Some(cause) = err.cause() {
+    ///     // The JavaScript error itself: log it (web-sys's feature "console"), or throw it.
+    ///     web_sys::console::error_1(cause);
+    /// }
+    /// # }
+    /// ```
     pub fn cause(&self) -> Option<&wasm_bindgen::JsValue> {
         self.0.cause.as_ref()
     }
@@ -397,6 +522,19 @@ impl Error {
     /// What failed underneath, if known: the HTTP client's error and its causes (a refused
     /// connection, a body that broke off, a TLS failure), without a credential. Also
     /// [`std::error::Error::source`].
+    ///
+    /// ```
+    /// use ctct_mylibrary::{Error, ErrorCode};
+    /// fn report(err: &Error) {
+    ///     match err.cause() {
+    ///         Some(cause) => eprintln!("{err}: {cause}"), // e.g. a refused connection
+    ///         None => eprintln!("{err}"),
+    ///     }
+    /// }
+    /// let err = Error::new(ErrorCode::Timeout, "The call ran out of time");
+    /// assert!(err.cause().is_none());
+    /// report(&err);
+    /// ```
     pub fn cause(&self) -> Option<&Cause> {
         self.0.cause.as_ref()
     }

@@ -18,7 +18,7 @@
 //! - [`ops`] declares every operation once (parameters, checks, path, answer) on top of
 //!   [`url`], [`cursor`], [`models`] and `error`;
 //! - [`policy`] decides retries, backoff, `Retry-After` and the rate limit, from time alone;
-//! - [`transport`] is the seam to the network (the web transport on wasm32, reqwest natively);
+//! - `transport` (internal) is the seam to the network (the web transport on wasm32, reqwest natively);
 //! - [`shared`] names what a client's calls share on each target (`Rc` on wasm32, `Arc` and
 //!   `Send` futures natively);
 //! - `exec` runs plans over a transport with the policy, [`config`] and [`redact`];
@@ -36,7 +36,7 @@ pub mod ops;
 pub mod policy;
 pub mod redact;
 pub mod shared;
-pub mod transport;
+pub(crate) mod transport;
 pub mod url;
 
 #[cfg(any(target_arch = "wasm32", feature = "native"))]
@@ -44,6 +44,7 @@ pub mod client;
 #[cfg(any(target_arch = "wasm32", feature = "native"))]
 mod exec;
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
+#[doc(hidden)]
 pub mod js;
 
 #[cfg(any(target_arch = "wasm32", feature = "native"))]

@@ -34,6 +34,17 @@ impl RetryPolicy {
     /// Whether to retry after `attempt` (0-based) failed with `err`. Folder creation and
     /// uploads (POST) never are: a repeat could create a folder or store a file twice. Nor is
     /// an error whose `Retry-After` asks for more than [`MAX_RETRY_AFTER_MS`].
+    ///
+    /// ```
+    /// use ctct_mylibrary::Error;
+    /// use ctct_mylibrary::ops::Method;
+    /// use ctct_mylibrary::policy::RetryPolicy;
+    /// let policy = RetryPolicy::default(); // 3 retries
+    /// let unavailable = Error::from_response(503, vec![], None);
+    /// assert!(policy.should_retry(Method::Get, 0, &unavailable));
+    /// assert!(!policy.should_retry(Method::Get, 3, &unavailable), "no retries left");
+    /// assert!(!policy.should_retry(Method::Post, 0, &unavailable), "a create is never repeated");
+    /// ```
     pub fn should_retry(&self, method: Method, attempt: u32, err: &Error) -> bool {
         attempt < self.retries
             && method.is_idempotent()
@@ -46,6 +57,17 @@ impl RetryPolicy {
 
     /// The wait before retry number `attempt + 1`: exponential with "full jitter" (`random` in
     /// 0..1), at least what the server asked for, and at least a second after `over.qps`.
+    ///
+    /// ```
+    /// use ctct_mylibrary::Error;
+    /// use ctct_mylibrary::policy::RetryPolicy;
+    /// let policy = RetryPolicy::default(); // 250 ms, doubling, at most 8 s
+    /// let err = Error::from_response(503, vec![], None);
+    /// assert_eq!(policy.backoff_ms(2, &err, 1.0), 1000);
+    /// assert!(policy.backoff_ms(2, &err, 0.5) < 1000, "jittered");
+    /// let asked = Error::from_response(503, vec![], Some(3000));
+    /// assert_eq!(policy.backoff_ms(0, &asked, 0.5), 3000, "at least the Retry-After");
+    /// ```
     pub fn backoff_ms(&self, attempt: u32, err: &Error, random: f64) -> u64 {
         let ceiling = self
             .base_ms
@@ -150,6 +172,13 @@ const BUSY_POLL_MS: f64 = 20.0;
 
 impl RateLimiter {
     /// `per_second` 0 disables the limiter.
+    ///
+    /// ```
+    /// use ctct_mylibrary::policy::RateLimiter;
+    /// let mut limiter = RateLimiter::new(4);
+    /// let mut unlimited = RateLimiter::new(0);
+    /// assert_eq!(unlimited.reserve(0.0), 0.0);
+    /// ```
     pub fn new(per_second: u32) -> Self {
         RateLimiter {
             per_second,
@@ -161,6 +190,14 @@ impl RateLimiter {
     /// Reserves a slot for a request that may start at `now`: returns 0 and counts it as under
     /// way, or returns how long to wait before asking again. Every reservation must be followed
     /// by [`RateLimiter::complete`].
+    ///
+    /// ```
+    /// use ctct_mylibrary::policy::RateLimiter;
+    /// let mut limiter = RateLimiter::new(2);
+    /// assert_eq!(limiter.reserve(0.0), 0.0); // go
+    /// assert_eq!(limiter.reserve(0.0), 0.0); // go
+    /// assert!(limiter.reserve(0.0) > 0.0, "both slots are taken: wait, then ask again");
+    /// ```
     pub fn reserve(&mut self, now: f64) -> f64 {
         if self.per_second == 0 {
             return 0.0;
@@ -179,6 +216,15 @@ impl RateLimiter {
     }
 
     /// Records that a request reserved earlier has its answer (or failed) at `now`.
+    ///
+    /// ```
+    /// use ctct_mylibrary::policy::{RateLimiter, WINDOW_MS};
+    /// let mut limiter = RateLimiter::new(1);
+    /// assert_eq!(limiter.reserve(0.0), 0.0);
+    /// limiter.complete(200.0); // the answer came at 200 ms
+    /// assert_eq!(limiter.reserve(300.0), 200.0 + WINDOW_MS - 300.0, "the slot frees a window later");
+    /// assert_eq!(limiter.reserve(200.0 + WINDOW_MS), 0.0);
+    /// ```
     pub fn complete(&mut self, now: f64) {
         if self.per_second == 0 {
             return;

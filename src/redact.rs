@@ -26,6 +26,12 @@ pub struct Redactor {
 
 impl Redactor {
     /// Redacts these secrets (those shorter than [`MIN_SECRET_LEN`] are ignored).
+    ///
+    /// ```
+    /// use ctct_mylibrary::redact::Redactor;
+    /// let r = Redactor::new(["my-api-key-1234", "t"]); // "t" is too short to be a credential
+    /// assert_eq!(r.apply("api_key=my-api-key-1234 at t"), "api_key=[REDACTED] at t");
+    /// ```
     pub fn new<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Self {
         let mut all: Vec<String> = Vec::new();
         for s in secrets
@@ -48,11 +54,24 @@ impl Redactor {
     }
 
     /// True when there is nothing to redact.
+    ///
+    /// ```
+    /// use ctct_mylibrary::redact::Redactor;
+    /// assert!(Redactor::new(["short"]).is_empty());
+    /// assert!(!Redactor::new(["a-real-secret-0b6e"]).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.secrets.is_empty()
     }
 
     /// The text with every secret replaced by `[REDACTED]`.
+    ///
+    /// ```
+    /// use ctct_mylibrary::redact::Redactor;
+    /// let r = Redactor::new(["s3cret+token"]);
+    /// // the plain form and the percent-encoded one
+    /// assert_eq!(r.apply("s3cret+token, s3cret%2Btoken"), "[REDACTED], [REDACTED]");
+    /// ```
     pub fn apply(&self, text: &str) -> String {
         let mut out = text.to_string();
         for s in &self.secrets {
@@ -73,11 +92,25 @@ impl Redactor {
 
     /// The secrets as searched for (each with its percent-encoded form), for the JavaScript
     /// side that redacts a cause's message and stack.
+    ///
+    /// ```
+    /// use ctct_mylibrary::redact::Redactor;
+    /// let r = Redactor::new(["s3cret+token"]);
+    /// assert_eq!(r.forms(), ["s3cret%2Btoken", "s3cret+token"]);
+    /// ```
     pub fn forms(&self) -> &[String] {
         &self.secrets
     }
 
     /// The error with every text it carries redacted.
+    ///
+    /// ```
+    /// use ctct_mylibrary::Error;
+    /// use ctct_mylibrary::redact::Redactor;
+    /// let err = Error::invalid_argument("token 0b6e-secret-token must not hold spaces");
+    /// let err = Redactor::new(["0b6e-secret-token"]).error(err);
+    /// assert_eq!(err.message(), "token [REDACTED] must not hold spaces");
+    /// ```
     pub fn error(&self, e: Error) -> Error {
         if self.is_empty() {
             return e;

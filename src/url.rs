@@ -2,6 +2,11 @@
 //! as `../info` or `a/b?c#d` cannot change the request path.
 
 /// Encodes everything but the unreserved characters `A-Z a-z 0-9 - . _ ~`.
+///
+/// ```
+/// use ctct_mylibrary::url::encode_component;
+/// assert_eq!(encode_component("Café #1/2"), "Caf%C3%A9%20%231%2F2");
+/// ```
 pub fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
@@ -16,6 +21,12 @@ pub fn encode_component(s: &str) -> String {
 
 /// Where `needle` first occurs in `hay` (a plain byte search: the package's texts are short,
 /// and it keeps the two-way searcher of `str::find` out of the wasm).
+///
+/// ```
+/// use ctct_mylibrary::url::find_str;
+/// assert_eq!(find_str("files?next=b2Zm", "?next="), Some(5));
+/// assert_eq!(find_str("files", "?next="), None);
+/// ```
 pub fn find_str(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     (0..=h.len().saturating_sub(n.len())).find(|&i| h[i..].starts_with(n))
@@ -23,6 +34,12 @@ pub fn find_str(hay: &str, needle: &str) -> Option<usize> {
 
 /// Decodes `%XX` escapes (not `+`); `None` for a malformed escape or invalid UTF-8, as
 /// JavaScript's `decodeURIComponent` refuses them.
+///
+/// ```
+/// use ctct_mylibrary::url::percent_decode;
+/// assert_eq!(percent_decode("a%2Fb+c").as_deref(), Some("a/b+c"));
+/// assert_eq!(percent_decode("%zz"), None);
+/// ```
 pub fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
@@ -44,6 +61,12 @@ pub fn percent_decode(s: &str) -> Option<String> {
 
 /// Checks an id for use as a path segment: not empty, not a dot-segment (`.`/`..`, which URL
 /// parsers resolve even when encoded). The error follows the argument's name.
+///
+/// ```
+/// use ctct_mylibrary::url::check_id;
+/// assert!(check_id("-1").is_ok());
+/// assert_eq!(check_id("..").unwrap_err(), "must be an id, not \"..\"");
+/// ```
 pub fn check_id(id: &str) -> Result<(), String> {
     if id.is_empty() {
         return Err("must not be empty".into());
@@ -55,6 +78,12 @@ pub fn check_id(id: &str) -> Result<(), String> {
 }
 
 /// Checks an id that goes into a comma-separated list.
+///
+/// ```
+/// use ctct_mylibrary::url::check_list_id;
+/// assert!(check_list_id("1234").is_ok());
+/// assert!(check_list_id("1,2").is_err());
+/// ```
 pub fn check_list_id(id: &str) -> Result<(), String> {
     check_id(id).map_err(|e| format!("must hold ids only: one {e}"))?;
     if id.contains(',') {
@@ -65,6 +94,12 @@ pub fn check_list_id(id: &str) -> Result<(), String> {
 
 /// Checks and normalises a base URL: absolute `http(s)`, no query or fragment, no trailing `/`.
 /// The error follows the argument's name.
+///
+/// ```
+/// use ctct_mylibrary::url::normalize_base;
+/// assert_eq!(normalize_base("http://127.0.0.1:8080/v2/").as_deref(), Ok("http://127.0.0.1:8080/v2"));
+/// assert!(normalize_base("127.0.0.1:8080/v2").is_err());
+/// ```
 pub fn normalize_base(base: &str) -> Result<String, String> {
     let b = base.trim();
     let rest = b
@@ -89,6 +124,14 @@ pub fn normalize_base(base: &str) -> Result<String, String> {
 /// path (`/v2/library/files` under `…/v2`), the request's query (`query`, its credentials already
 /// taken out: the client's own are used), then the client's `api_key`. The error follows the
 /// argument's name.
+///
+/// ```
+/// use ctct_mylibrary::url::forward_url;
+/// let url = forward_url("https://api.constantcontact.com/v2", Some("k"), "/v2/library/files", "limit=9")?;
+/// assert_eq!(url, "https://api.constantcontact.com/v2/library/files?limit=9&api_key=k");
+/// assert!(forward_url("https://api.constantcontact.com/v2", None, "/v3/x", "").is_err());
+/// # Ok::<(), String>(())
+/// ```
 pub fn forward_url(
     base: &str,
     api_key: Option<&str>,
@@ -131,6 +174,17 @@ pub enum Seg<'a> {
 }
 
 /// `base` + `/library` + the segments + the query, with `api_key` last.
+///
+/// ```
+/// use ctct_mylibrary::url::{Seg, build};
+/// let url = build(
+///     "https://api.constantcontact.com/v2",
+///     &[Seg::Lit("folders"), Seg::Id("-1"), Seg::Lit("files")],
+///     &[("limit", "9".to_string())],
+///     Some("k"),
+/// );
+/// assert_eq!(url, "https://api.constantcontact.com/v2/library/folders/-1/files?limit=9&api_key=k");
+/// ```
 pub fn build(
     base: &str,
     segments: &[Seg<'_>],
@@ -170,6 +224,12 @@ pub fn build(
 
 /// Splits ids into groups whose comma-separated, encoded form stays within `max_chars`
 /// and `max_ids`, so no URL grows past what servers accept.
+///
+/// ```
+/// use ctct_mylibrary::url::chunk_ids;
+/// let groups = chunk_ids(&["1", "2", "3"], 1500, 2);
+/// assert_eq!(groups, [vec!["1", "2"], vec!["3"]]);
+/// ```
 pub fn chunk_ids<'a>(ids: &[&'a str], max_chars: usize, max_ids: usize) -> Vec<Vec<&'a str>> {
     let mut chunks: Vec<Vec<&str>> = Vec::new();
     let mut len = 0;

@@ -52,11 +52,27 @@ impl<'c, O> Call<'c, O> {
     }
 
     /// The parameters as they will be sent.
+    ///
+    /// ```
+    /// use ctct_mylibrary::Client;
+    /// let client = Client::builder().api_key("my-api-key").access_token("my-access-token").build()?;
+    /// let call = client.files().list().limit(9);
+    /// assert_eq!(call.params().limit, Some(9.into()));
+    /// # Ok::<(), ctct_mylibrary::Error>(())
+    /// ```
     pub fn params(&self) -> &O {
         &self.params
     }
 
     /// This call's time budget, retries included (zero: none).
+    ///
+    /// ```no_run
+    /// # async fn example(client: ctct_mylibrary::Client) -> Result<(), ctct_mylibrary::Error> {
+    /// use std::time::Duration;
+    /// let page = client.files().list().timeout(Duration::from_secs(5)).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn timeout(mut self, budget: Duration) -> Self {
         self.timeout_ms = Some(budget.as_millis().min(u64::MAX as u128) as u64);
         self
@@ -64,6 +80,17 @@ impl<'c, O> Call<'c, O> {
 
     /// Cancels the call when `signal` aborts (`Aborted`, the signal's reason as the cause);
     /// dropping the call's future cancels it too. (wasm32)
+    ///
+    /// ```ignore
+    /// // wasm32 only, so not compiled by the doctests (they run natively).
+    /// # async fn example(client: ctct_mylibrary::Client) -> Result<(), ctct_mylibrary::Error> {
+    /// let controller = web_sys::AbortController::new().expect("AbortController");
+    /// let call = client.files().list().signal(&controller.signal());
+    /// // elsewhere, when the page no longer needs it: controller.abort();
+    /// let page = call.send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(target_arch = "wasm32")]
     pub fn signal(mut self, signal: &web_sys::AbortSignal) -> Self {
         self.signal = signal.into();
@@ -72,6 +99,17 @@ impl<'c, O> Call<'c, O> {
 
     /// Cancels the call when `token` is cancelled (`Aborted`); dropping the call's future
     /// cancels it too. (native)
+    ///
+    /// ```no_run
+    /// # async fn example(client: ctct_mylibrary::Client) -> Result<(), ctct_mylibrary::Error> {
+    /// use ctct_mylibrary::CancellationToken;
+    /// let cancel = CancellationToken::new();
+    /// let call = client.files().list().signal(&cancel);
+    /// // elsewhere (another task, a shutdown hook): cancel.cancel(); the call ends with `Aborted`
+    /// let page = call.send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(not(target_arch = "wasm32"))]
     pub fn signal(mut self, token: &tokio_util::sync::CancellationToken) -> Self {
         self.signal = token.clone().into();
@@ -91,11 +129,30 @@ pub trait Run: Operation + Sized {
     /// What `send` resolves with.
     type Output;
     /// Runs the call (a `Send` future natively).
+    ///
+    /// ```
+    /// # async fn example(client: ctct_mylibrary::Client) -> Result<(), ctct_mylibrary::Error> {
+    /// use ctct_mylibrary::client::Run;
+    /// use ctct_mylibrary::ops::files::ListFiles;
+    /// // what `send` and `.await` do
+    /// let page = ListFiles::run(client.files().list().limit(9)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     fn run(call: Call<'_, Self>) -> impl Future<Output = Result<Self::Output, Error>> + MaybeSend;
 }
 
 impl<'c, O: Run> Call<'c, O> {
     /// Sends the call.
+    ///
+    /// ```no_run
+    /// # async fn example(client: ctct_mylibrary::Client) -> Result<(), ctct_mylibrary::Error> {
+    /// let page = client.files().list().limit(9).send().await?;
+    /// // a call is also a future of its own: `.await` sends it as well
+    /// let file = client.files().get("1234").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn send(self) -> Result<O::Output, Error> {
         O::run(self).await
     }
@@ -114,16 +171,51 @@ pub trait Output: DeserializeOwned {
     /// What the caller gets.
     type Out;
     /// The caller's value; `listing` is the listing a page belongs to.
+    ///
+    /// ```
+    /// use ctct_mylibrary::client::Output;
+    /// use ctct_mylibrary::cursor::Listing;
+    /// use ctct_mylibrary::models::FolderPage;
+    /// let answer: FolderPage = serde_json::from_str(r#"{"meta":{"pagination":{}},"results":[]}"#)?;
+    /// let page = answer.output(Some(Listing::Folders));
+    /// assert!(page.items.is_empty() && page.next.is_none());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     fn output(self, listing: Option<Listing>) -> Self::Out;
     /// The answer of a plan with no request (an empty list of ids).
+    ///
+    /// ```
+    /// use ctct_mylibrary::client::Output;
+    /// use ctct_mylibrary::models::{LibraryInfo, MoveResult};
+    /// // moving no files sends nothing and answers no results
+    /// assert_eq!(<Vec<MoveResult>>::empty(), Some(Vec::new()));
+    /// assert!(<LibraryInfo>::empty().is_none());
+    /// ```
     fn empty() -> Option<Self> {
         None
     }
     /// Two answers of one plan as one (the parts of a long list of ids).
+    ///
+    /// ```
+    /// use ctct_mylibrary::client::Output;
+    /// use ctct_mylibrary::models::MoveResult;
+    /// let first: Vec<MoveResult> = serde_json::from_str(r#"[{"id":"1","uri":"https://example.com/1"}]"#)?;
+    /// let second: Vec<MoveResult> = serde_json::from_str(r#"[{"id":"2","uri":"https://example.com/2"}]"#)?;
+    /// let all = first.join(second);
+    /// assert_eq!(all.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["1", "2"]);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     fn join(self, next: Self) -> Self {
         next
     }
     /// The account's upload limit, from an info answer.
+    ///
+    /// ```
+    /// use ctct_mylibrary::client::Output;
+    /// use ctct_mylibrary::models::MoveResult;
+    /// assert_eq!(Vec::<MoveResult>::new().upload_limit(), None);
+    /// // a LibraryInfo answers its `max_upload_size_limit`
+    /// ```
     fn upload_limit(&self) -> Option<u64> {
         None
     }
@@ -344,6 +436,13 @@ impl Run for UpdateFile {
 
 impl Call<'_, UpdateFolder> {
     /// Sends the update without asking for the folder back (`include_payload=FALSE`).
+    ///
+    /// ```no_run
+    /// # async fn example(client: ctct_mylibrary::Client) -> Result<(), ctct_mylibrary::Error> {
+    /// client.folders().update("-1").name("Spring 2025").send_without_payload().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn send_without_payload(self) -> Result<(), Error> {
         update(self, false).await.map(drop)
     }
@@ -351,6 +450,13 @@ impl Call<'_, UpdateFolder> {
 
 impl Call<'_, UpdateFile> {
     /// Sends the update without asking for the file back (`include_payload=FALSE`).
+    ///
+    /// ```no_run
+    /// # async fn example(client: ctct_mylibrary::Client) -> Result<(), ctct_mylibrary::Error> {
+    /// client.files().update("1234").description("Spring sale").send_without_payload().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn send_without_payload(self) -> Result<(), Error> {
         update(self, false).await.map(drop)
     }

@@ -13,6 +13,24 @@ impl ClientBuilder {
     /// every attempt with the call's `AbortSignal`; the release it may give is called once the
     /// attempt's answer has arrived. With a limiter, `requests_per_second` defaults to 0 (the
     /// client's own limiter off).
+    ///
+    /// ```ignore
+    /// // wasm32 with the feature `edge` only, so not compiled by the doctests (they run natively).
+    /// # fn example() -> Result<(), ctct_mylibrary::Error> {
+    /// use ctct_mylibrary::Client;
+    /// let client = Client::builder()
+    ///     .api_key("my-api-key")
+    ///     .access_token("my-access-token")
+    ///     .limiter(|signal: web_sys::AbortSignal| async move {
+    ///         // Wait for a turn of the limiter shared by every client of the key (a Durable
+    ///         // Object), giving up when `signal` aborts; then say how to give the turn back.
+    ///         let release: Box<dyn FnOnce()> = Box::new(|| { /* tell the limiter */ });
+    ///         Ok(Some(release))
+    ///     })
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn limiter<F, Fut>(mut self, acquire: F) -> Self
     where
         F: Fn(web_sys::AbortSignal) -> Fut + 'static,
@@ -31,6 +49,16 @@ impl Client {
     /// api key and token, through its policy (limiters, retries of GET, PUT and DELETE, the time
     /// budget). The upstream's response, whatever its status; an error only when there was no
     /// answer or the request is not one to forward.
+    ///
+    /// ```ignore
+    /// // wasm32 with the feature `edge` only, so not compiled by the doctests (they run natively).
+    /// # async fn example(client: ctct_mylibrary::Client, request: web_sys::Request) -> Result<web_sys::Response, ctct_mylibrary::Error> {
+    /// // In a Worker's fetch handler: `/v2/library/files?limit=9` goes to the API with this
+    /// // client's api key and token, and its answer comes back as it is.
+    /// let response = client.forward(&request).await?;
+    /// # Ok(response)
+    /// # }
+    /// ```
     pub async fn forward(&self, request: &web_sys::Request) -> Result<web_sys::Response, Error> {
         let out = async {
             let url = web_sys::Url::new(&request.url())

@@ -67,6 +67,19 @@ pub struct Items<'c, O: Paged> {
 
 impl<'c, O: Paged + 'c> Call<'c, O> {
     /// Every item of the listing, page after page.
+    ///
+    /// ```no_run
+    /// # async fn example(client: ctct_mylibrary::Client) -> Result<(), ctct_mylibrary::Error> {
+    /// use futures_util::TryStreamExt;
+    /// let all: Vec<_> = client.files().list().folder("-1").stream().try_collect().await?;
+    /// // or one at a time
+    /// let mut folders = client.folders().list().stream();
+    /// while let Some(folder) = folders.try_next().await? {
+    ///     println!("{}", folder.name);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stream(self) -> Items<'c, O> {
         Items {
             call: Some(self),

@@ -33,6 +33,14 @@ pub struct WaitUntilActive<'c> {
 
 impl<'c> Files<'c> {
     /// Waits until the upload `file_id` is `Active`, checking its status every second.
+    ///
+    /// ```no_run
+    /// # async fn example(client: ctct_mylibrary::Client, bytes: Vec<u8>) -> Result<(), ctct_mylibrary::Error> {
+    /// let id = client.files().upload(bytes, "photo.png").send().await?;
+    /// let status = client.files().wait_until_active(&id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn wait_until_active(&self, file_id: impl Into<Id>) -> WaitUntilActive<'c> {
         WaitUntilActive {
             files: *self,
@@ -47,28 +55,74 @@ impl<'c> Files<'c> {
 
 impl<'c> WaitUntilActive<'c> {
     /// Time between status checks (default 1 s, at least 50 ms).
+    ///
+    /// ```no_run
+    /// # async fn example(client: ctct_mylibrary::Client) -> Result<(), ctct_mylibrary::Error> {
+    /// use std::time::Duration;
+    /// let status = client.files().wait_until_active("1234").interval(Duration::from_millis(500)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn interval(mut self, every: Duration) -> Self {
         self.interval = every;
         self
     }
     /// How long to wait in all (default 2 minutes).
+    ///
+    /// ```no_run
+    /// # async fn example(client: ctct_mylibrary::Client) -> Result<(), ctct_mylibrary::Error> {
+    /// use std::time::Duration;
+    /// let status = client.files().wait_until_active("1234").timeout(Duration::from_secs(30)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn timeout(mut self, budget: Duration) -> Self {
         self.timeout = budget;
         self
     }
     /// Hears every status read, `Uploaded` and `Processing` included (natively the listener is
     /// `Send + Sync`).
+    ///
+    /// ```no_run
+    /// # async fn example(client: ctct_mylibrary::Client) -> Result<(), ctct_mylibrary::Error> {
+    /// let status = client
+    ///     .files()
+    ///     .wait_until_active("1234")
+    ///     .on_status(|s| println!("{}: {}", s.file_id, s.status))
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn on_status(mut self, f: impl Fn(&UploadStatus) + MaybeSend + MaybeSync + 'c) -> Self {
         self.on_status = Some(Box::new(f));
         self
     }
     /// Cancels the wait when `signal` aborts. (wasm32)
+    ///
+    /// ```ignore
+    /// // wasm32 only, so not compiled by the doctests (they run natively).
+    /// # async fn example(client: ctct_mylibrary::Client) -> Result<(), ctct_mylibrary::Error> {
+    /// let controller = web_sys::AbortController::new().expect("AbortController");
+    /// let status = client.files().wait_until_active("1234").signal(&controller.signal()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(target_arch = "wasm32")]
     pub fn signal(mut self, signal: &web_sys::AbortSignal) -> Self {
         self.signal = signal.into();
         self
     }
     /// Cancels the wait when `token` is cancelled. (native)
+    ///
+    /// ```no_run
+    /// # async fn example(client: ctct_mylibrary::Client) -> Result<(), ctct_mylibrary::Error> {
+    /// use ctct_mylibrary::CancellationToken;
+    /// let cancel = CancellationToken::new();
+    /// // elsewhere: cancel.cancel() stops the wait with `Aborted`
+    /// let status = client.files().wait_until_active("1234").signal(&cancel).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(not(target_arch = "wasm32"))]
     pub fn signal(mut self, token: &tokio_util::sync::CancellationToken) -> Self {
         self.signal = token.clone().into();

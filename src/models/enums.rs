@@ -10,7 +10,7 @@ use std::fmt;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 macro_rules! api_enum {
-    ($(#[$m:meta])* $name:ident, open = $open:tt, { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident, open = $open:tt, example $ex:ident = $ex_text:literal, { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
@@ -28,21 +28,41 @@ macro_rules! api_enum {
             pub const VALUES: &'static [&'static str] = &[$($text),+];
 
             /// The API's spelling.
+            ///
+            #[doc = api_enum!(@example $name, concat!(
+                "assert_eq!(", stringify!($name), "::", stringify!($ex), ".as_str(), ", stringify!($ex_text), ");"
+            ))]
             pub fn as_str(&self) -> &str {
                 match self { $($name::$variant => $text,)+ $name::Other(s) => s }
             }
 
             /// The known value with exactly this spelling.
+            ///
+            #[doc = api_enum!(@example $name, concat!(
+                "assert_eq!(", stringify!($name), "::known(", stringify!($ex_text), "), Some(", stringify!($name), "::", stringify!($ex), "));\n",
+                "assert_eq!(", stringify!($name), "::known(\"NOT_A_VALUE\"), None);"
+            ))]
             pub fn known(s: &str) -> Option<Self> {
                 match s { $($text => Some($name::$variant),)+ _ => None }
             }
 
             /// Parses any string: an unknown value becomes `Other`.
+            ///
+            #[doc = api_enum!(@example $name, concat!(
+                "assert_eq!(", stringify!($name), "::from_wire(", stringify!($ex_text), "), ", stringify!($name), "::", stringify!($ex), ");\n",
+                "let other = ", stringify!($name), "::from_wire(\"NOT_A_VALUE\");\n",
+                "assert_eq!(other, ", stringify!($name), "::Other(\"NOT_A_VALUE\".into()));"
+            ))]
             pub fn from_wire(s: &str) -> Self {
                 Self::known(s).unwrap_or_else(|| $name::Other(s.to_string()))
             }
 
             /// True for a value of the documented set.
+            ///
+            #[doc = api_enum!(@example $name, concat!(
+                "assert!(", stringify!($name), "::", stringify!($ex), ".is_known());\n",
+                "assert!(!", stringify!($name), "::from_wire(\"NOT_A_VALUE\").is_known());"
+            ))]
             pub fn is_known(&self) -> bool {
                 !matches!(self, $name::Other(_))
             }
@@ -68,6 +88,11 @@ macro_rules! api_enum {
         }
     };
     (@parse $name:ident, open = true, $s:ident) => { Ok($name::from_wire(&$s)) };
+    // A doc example: `$body` after the enum's import. (Raw lines: no leading space, as the
+    // `///` lines beside them lose theirs.)
+    (@example $name:ident, $body:expr) => {
+        concat!("```\n", "use ctct_mylibrary::models::", stringify!($name), ";\n", $body, "\n```")
+    };
     (@parse $name:ident, open = false, $s:ident) => {
         $name::known(&$s).ok_or_else(|| {
             serde::de::Error::custom(format!("unknown value \"{}\", expected one of {}", $s, $name::VALUES.join(", ")))
@@ -77,7 +102,7 @@ macro_rules! api_enum {
 
 api_enum!(
     /// How files are sorted. `DIMENSION` is height × width.
-    FileSortBy, open = false, {
+    FileSortBy, open = false, example NameDesc = "NAME_DESC", {
         CreatedDate = "CREATED_DATE", CreatedDateDesc = "CREATED_DATE_DESC",
         ModifiedDate = "MODIFIED_DATE", ModifiedDateDesc = "MODIFIED_DATE_DESC",
         Name = "NAME", NameDesc = "NAME_DESC", Size = "SIZE", SizeDesc = "SIZE_DESC",
@@ -86,7 +111,7 @@ api_enum!(
 );
 api_enum!(
     /// How folders are sorted.
-    FolderSortBy, open = false, {
+    FolderSortBy, open = false, example CreatedDateDesc = "CREATED_DATE_DESC", {
         CreatedDate = "CREATED_DATE", CreatedDateDesc = "CREATED_DATE_DESC",
         ModifiedDate = "MODIFIED_DATE", ModifiedDateDesc = "MODIFIED_DATE_DESC",
         Name = "NAME", NameDesc = "NAME_DESC",
@@ -94,33 +119,33 @@ api_enum!(
 );
 api_enum!(
     /// Where a file came from.
-    FileSource, open = true, {
+    FileSource, open = true, example MyComputer = "MyComputer", {
         MyComputer = "MyComputer", StockImage = "StockImage", Facebook = "Facebook",
         Instagram = "Instagram", Shutterstock = "Shutterstock", Mobile = "Mobile",
     }
 );
 api_enum!(
     /// The `source` filter of a file list: a source or `ALL`.
-    SourceFilter, open = false, {
+    SourceFilter, open = false, example All = "ALL", {
         All = "ALL", MyComputer = "MyComputer", StockImage = "StockImage", Facebook = "Facebook",
         Instagram = "Instagram", Shutterstock = "Shutterstock", Mobile = "Mobile",
     }
 );
 api_enum!(
     /// The `type` filter of a file list.
-    TypeFilter, open = false, { All = "ALL", Images = "IMAGES", Documents = "DOCUMENTS" }
+    TypeFilter, open = false, example Images = "IMAGES", { All = "ALL", Images = "IMAGES", Documents = "DOCUMENTS" }
 );
 api_enum!(
     /// A file's status: `Active` is available; `Uploaded` and `Processing` are on the way;
     /// `VirusFound` and `Failed` ended an upload; `Deleted` is in the trash.
-    FileStatus, open = true, {
+    FileStatus, open = true, example VirusFound = "VirusFound", {
         Active = "Active", Processing = "Processing", Uploaded = "Uploaded",
         VirusFound = "VirusFound", Failed = "Failed", Deleted = "Deleted",
     }
 );
 api_enum!(
     /// A file's type.
-    FileType, open = true, {
+    FileType, open = true, example Png = "PNG", {
         Jpeg = "JPEG", Jpg = "JPG", Gif = "GIF", Png = "PNG", Pdf = "PDF", Doc = "DOC",
         Docx = "DOCX", Xls = "XLS", Xlsx = "XLSX", Ppt = "PPT", Pptx = "PPTX",
     }
@@ -128,6 +153,12 @@ api_enum!(
 
 impl FileType {
     /// True for the image types.
+    ///
+    /// ```
+    /// use ctct_mylibrary::models::FileType;
+    /// assert!(FileType::Gif.is_image());
+    /// assert!(!FileType::Pdf.is_image());
+    /// ```
     pub fn is_image(&self) -> bool {
         matches!(
             self,
@@ -136,12 +167,25 @@ impl FileType {
     }
 
     /// The type for a file name's extension (case-insensitive).
+    ///
+    /// ```
+    /// use ctct_mylibrary::models::FileType;
+    /// assert_eq!(FileType::from_file_name("banner.Jpeg"), Some(FileType::Jpeg));
+    /// assert_eq!(FileType::from_file_name("archive.zip"), None);
+    /// ```
     pub fn from_file_name(name: &str) -> Option<Self> {
         let (_, ext) = name.rsplit_once('.')?;
         Self::known(&ext.to_ascii_uppercase())
     }
 
     /// The type for a MIME type (as the Java SDK maps them).
+    ///
+    /// ```
+    /// use ctct_mylibrary::models::FileType;
+    /// assert_eq!(FileType::from_mime("image/png"), Some(FileType::Png));
+    /// assert_eq!(FileType::from_mime("application/pdf; charset=binary"), Some(FileType::Pdf));
+    /// assert_eq!(FileType::from_mime("image/webp"), None);
+    /// ```
     pub fn from_mime(mime: &str) -> Option<Self> {
         let mime = mime
             .split(';')

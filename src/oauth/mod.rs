@@ -66,6 +66,12 @@ pub enum Flow {
 
 impl Flow {
     /// `"code"` or `"token"`, as `response_type` and the JavaScript face spell it.
+    ///
+    /// ```
+    /// use ctct_mylibrary::oauth::Flow;
+    /// assert_eq!(Flow::Code.as_str(), "code");
+    /// assert_eq!(Flow::Token.as_str(), "token");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Flow::Code => "code",
@@ -74,6 +80,12 @@ impl Flow {
     }
 
     /// The flow of a `response_type`.
+    ///
+    /// ```
+    /// use ctct_mylibrary::oauth::Flow;
+    /// assert_eq!(Flow::from_name("token"), Some(Flow::Token));
+    /// assert_eq!(Flow::from_name("implicit"), None);
+    /// ```
     pub fn from_name(name: &str) -> Option<Flow> {
         match name {
             "code" => Some(Flow::Code),
@@ -106,6 +118,15 @@ pub struct AuthorizationUrl {
 /// The consent page's URL for the app whose API key is `client_id`, which sends the owner back
 /// to `redirect_uri` (one of the app's registered redirect URIs, or one of them with a query
 /// added).
+///
+/// ```
+/// use ctct_mylibrary::oauth::{self, Flow};
+/// let auth = oauth::authorization_url("my-api-key", "https://app.example.com/callback", Flow::Code).build()?;
+/// // Send the owner to `auth.url`; keep `auth.state` (a session, a cookie) for the callback.
+/// assert!(auth.url.contains("&state="));
+/// assert_eq!(auth.state.len(), 43);
+/// # Ok::<(), ctct_mylibrary::Error>(())
+/// ```
 pub fn authorization_url(
     client_id: impl Into<String>,
     redirect_uri: impl Into<String>,
@@ -122,17 +143,44 @@ pub fn authorization_url(
 
 impl AuthorizationUrl {
     /// A state of your own (default: 32 random bytes from the system's secure random source).
+    ///
+    /// ```
+    /// use ctct_mylibrary::oauth::{self, Flow};
+    /// let auth = oauth::authorization_url("my-api-key", "https://app.example.com/callback", Flow::Token)
+    ///     .state("s-1234")
+    ///     .build()?;
+    /// assert!(auth.url.ends_with("&state=s-1234"));
+    /// # Ok::<(), ctct_mylibrary::Error>(())
+    /// ```
     pub fn state(mut self, state: impl Into<String>) -> Self {
         self.state = Some(state.into());
         self
     }
     /// The OAuth2 server (default [`DEFAULT_OAUTH_BASE_URL`]; the emulator's is
     /// `http://127.0.0.1:8080/oauth2`).
+    ///
+    /// ```
+    /// use ctct_mylibrary::oauth::{self, Flow};
+    /// let auth = oauth::authorization_url("my-api-key", "http://127.0.0.1:3000/callback", Flow::Code)
+    ///     .oauth_base_url("http://127.0.0.1:8080/oauth2")
+    ///     .build()?;
+    /// assert!(auth.url.starts_with("http://127.0.0.1:8080/oauth2/oauth/siteowner/authorize?"));
+    /// # Ok::<(), ctct_mylibrary::Error>(())
+    /// ```
     pub fn oauth_base_url(mut self, url: impl Into<String>) -> Self {
         self.base = Some(url.into());
         self
     }
     /// The URL and its state, or `InvalidArgument` naming what is wrong.
+    ///
+    /// ```
+    /// use ctct_mylibrary::ErrorCode;
+    /// use ctct_mylibrary::oauth::{self, Flow};
+    /// let auth = oauth::authorization_url("my-api-key", "https://app.example.com/callback", Flow::Code).build()?;
+    /// let err = oauth::authorization_url("my-api-key", "/callback", Flow::Code).build().unwrap_err();
+    /// assert_eq!((err.code(), err.argument()), (ErrorCode::InvalidArgument, Some("redirect_uri")));
+    /// # Ok::<(), ctct_mylibrary::Error>(())
+    /// ```
     pub fn build(self) -> Result<Authorization, Error> {
         self.build_checked()
             .map_err(|e| e.in_operation("oauth::authorization_url", None))
@@ -205,6 +253,16 @@ pub struct ParseCallback<'a> {
 /// Reads the URL the consent page sent the owner back to (`state`: the one of the
 /// [`Authorization`]). The flow is told by where the answer is (the fragment: the client flow;
 /// the query: the code flow) unless [`ParseCallback::flow`] says which to expect.
+///
+/// ```
+/// use ctct_mylibrary::oauth::{self, Callback};
+/// let url = "https://app.example.com/callback#access_token=0b6e-tok&token_type=Bearer&state=s-1234";
+/// match oauth::parse_callback(url, "s-1234").parse()? {
+///     Callback::Token(t) => assert_eq!(t.access_token, "0b6e-tok"),
+///     Callback::Code(_) => unreachable!("a token in the fragment is the client flow's"),
+/// }
+/// # Ok::<(), ctct_mylibrary::Error>(())
+/// ```
 pub fn parse_callback<'a>(url: &'a str, state: &'a str) -> ParseCallback<'a> {
     ParseCallback {
         url,
@@ -215,6 +273,14 @@ pub fn parse_callback<'a>(url: &'a str, state: &'a str) -> ParseCallback<'a> {
 
 impl ParseCallback<'_> {
     /// Accepts only this flow's answer (a code in the query, or a token in the fragment).
+    ///
+    /// ```
+    /// use ctct_mylibrary::oauth::{self, Flow};
+    /// // A server that only runs the code flow refuses a token in the fragment.
+    /// let url = "https://app.example.com/callback#access_token=t0k&token_type=Bearer&state=s-1234";
+    /// let err = oauth::parse_callback(url, "s-1234").flow(Flow::Code).parse().unwrap_err();
+    /// assert_eq!(err.argument(), Some("url"));
+    /// ```
     pub fn flow(mut self, flow: Flow) -> Self {
         self.flow = Some(flow);
         self
@@ -222,6 +288,18 @@ impl ParseCallback<'_> {
     /// The code or the token; `StateMismatch`, `AccessDenied`, `OAuth` (another error the
     /// server sent back), `InvalidArgument` (no answer in the URL) or `Decode` (an answer
     /// without a field it must have).
+    ///
+    /// ```
+    /// use ctct_mylibrary::ErrorCode;
+    /// use ctct_mylibrary::oauth::{self, Callback};
+    /// let back = "https://app.example.com/callback?code=c0de&username=jane&state=s-1234";
+    /// let Callback::Code(code) = oauth::parse_callback(back, "s-1234").parse()? else { unreachable!() };
+    /// assert_eq!((code.code.as_str(), code.username.as_str()), ("c0de", "jane"));
+    /// let denied = "https://app.example.com/callback?error=access_denied&state=s-1234";
+    /// let err = oauth::parse_callback(denied, "s-1234").parse().unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::AccessDenied);
+    /// # Ok::<(), ctct_mylibrary::Error>(())
+    /// ```
     pub fn parse(self) -> Result<Callback, Error> {
         read_callback(self.url, self.state, self.flow)
             .map_err(|e| e.in_operation("oauth::parse_callback", None))
@@ -423,6 +501,12 @@ pub(crate) fn refusal(error: &str, description: &str) -> Error {
 /// True when the two are equal, in a time that depends on their lengths only, not on where
 /// they differ (a state compared byte by byte until the first difference leaks how much of a
 /// guess was right).
+///
+/// ```
+/// use ctct_mylibrary::oauth::same_secret;
+/// assert!(same_secret("s-1234", "s-1234"));
+/// assert!(!same_secret("s-1234", "s-1235"));
+/// ```
 pub fn same_secret(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let mut diff = a.len() ^ b.len();
@@ -461,6 +545,13 @@ pub(crate) fn check_client_id(id: &str) -> Result<(), Error> {
 
 /// A redirect URI: absolute `http(s)`, no fragment (RFC 6749 §3.1.2), no user name or
 /// password, no spaces or control characters. It may have a query.
+///
+/// ```
+/// use ctct_mylibrary::oauth::check_redirect_uri;
+/// assert!(check_redirect_uri("https://app.example.com/callback?tab=2").is_ok());
+/// assert!(check_redirect_uri("https://app.example.com/callback#top").is_err());
+/// assert!(check_redirect_uri("/callback").is_err());
+/// ```
 pub fn check_redirect_uri(uri: &str) -> Result<(), String> {
     let rest = uri
         .strip_prefix("https://")

@@ -175,11 +175,20 @@ fn decode<A: serde::de::DeserializeOwned>(reply: &Reply, p: &Planned) -> Result<
 /// app's client secret: on a server or in a Worker. Refused in a browser page unless
 /// [`ExchangeCode::dangerously_allow_browser`].
 ///
-/// ```ignore
+/// ```no_run
+/// use ctct_mylibrary::Client;
+/// use ctct_mylibrary::oauth::{self, Callback};
+/// # async fn example(api_key: &str, secret: &str, callback_url: &str, state: &str) -> Result<(), ctct_mylibrary::Error> {
+/// let redirect_uri = "https://app.example.com/callback";
+/// let Callback::Code(code) = oauth::parse_callback(callback_url, state).parse()? else {
+///     return Ok(()); // the client flow's answer: a token already
+/// };
 /// let token = oauth::exchange_code(api_key, secret, &code.code, redirect_uri)
 ///     .oauth_base_url("http://127.0.0.1:8080/oauth2")
 ///     .await?;
 /// let client = Client::builder().api_key(api_key).access_token(token.access_token).build()?;
+/// # Ok(())
+/// # }
 /// ```
 pub fn exchange_code(
     client_id: impl Into<String>,
@@ -201,6 +210,18 @@ pub fn exchange_code(
 
 /// Says whose token this is: the app's API key, the account's user name, and the seconds it
 /// has left (`OAuth` with status 404 when it is unknown, revoked or expired).
+///
+/// ```no_run
+/// use ctct_mylibrary::{ErrorCode, oauth};
+/// # async fn example(access_token: &str) -> Result<(), ctct_mylibrary::Error> {
+/// match oauth::token_info(access_token).await {
+///     Ok(info) => println!("{}'s token, {} s left", info.user_name, info.expires_in),
+///     Err(e) if e.code() == ErrorCode::OAuth && e.status() == 404 => println!("sign in again"),
+///     Err(e) => return Err(e),
+/// }
+/// # Ok(())
+/// # }
+/// ```
 pub fn token_info(access_token: impl Into<String>) -> TokenInfoCall {
     TokenInfoCall {
         token: access_token.into(),
@@ -208,40 +229,87 @@ pub fn token_info(access_token: impl Into<String>) -> TokenInfoCall {
     }
 }
 
+/// The options both OAuth2 requests take, with examples that make the request with
+/// `$call` and bind its answer to `$answer`.
 macro_rules! oauth_options {
-    ($t:ident) => {
+    ($t:ident, $answer:ident = $call:expr) => {
         impl $t {
             /// The OAuth2 server (default [`super::DEFAULT_OAUTH_BASE_URL`]; the emulator's is
             /// `http://127.0.0.1:8080/oauth2`).
+            ///
+            #[doc = oauth_example!($answer = $call, ".oauth_base_url(\"http://127.0.0.1:8080/oauth2\")")]
             pub fn oauth_base_url(mut self, url: impl Into<String>) -> Self {
                 self.call.base = Some(url.into());
                 self
             }
             /// A function with fetch's signature (a Worker's service binding); default: the
             /// global `fetch`, through gloo-net. (wasm32)
+            ///
+            /// ```ignore
+            /// // wasm32 only, so not compiled by the doctests (they run natively).
+            #[doc = concat!("# async fn example(fetch: js_sys::Function, ", oauth_example!(@params), ") -> Result<(), ctct_mylibrary::Error> {")]
+            #[doc = concat!("let ", stringify!($answer), " = ", stringify!($call), ".fetch(fetch).await?;")]
+            /// # Ok(())
+            /// # }
+            /// ```
             #[cfg(target_arch = "wasm32")]
             pub fn fetch(mut self, fetch: js_sys::Function) -> Self {
                 self.call.fetch = Some(fetch);
                 self
             }
             /// Cancels the request (`Aborted`, the signal's reason as the cause). (wasm32)
+            ///
+            /// ```ignore
+            /// // wasm32 only, so not compiled by the doctests (they run natively).
+            #[doc = concat!("# async fn example(", oauth_example!(@params), ") -> Result<(), ctct_mylibrary::Error> {")]
+            /// let controller = web_sys::AbortController::new().expect("AbortController");
+            #[doc = concat!("let ", stringify!($answer), " = ", stringify!($call), ".signal(&controller.signal()).await?;")]
+            /// # Ok(())
+            /// # }
+            /// ```
             #[cfg(target_arch = "wasm32")]
             pub fn signal(mut self, signal: &web_sys::AbortSignal) -> Self {
                 self.call.signal = signal.into();
                 self
             }
             /// Cancels the request when `token` is cancelled (`Aborted`). (native)
+            ///
+            #[doc = oauth_example!($answer = $call, ".signal(&cancel)", "let cancel = ctct_mylibrary::CancellationToken::new();")]
             #[cfg(not(target_arch = "wasm32"))]
             pub fn signal(mut self, token: &tokio_util::sync::CancellationToken) -> Self {
                 self.call.signal = token.clone().into();
                 self
             }
             /// The request's time budget (default 30 s; zero: none).
+            ///
+            #[doc = oauth_example!($answer = $call, ".timeout(std::time::Duration::from_secs(10))")]
             pub fn timeout(mut self, budget: Duration) -> Self {
                 self.call.timeout_ms = Some(budget.as_millis().min(u64::MAX as u128) as u64);
                 self
             }
         }
+    };
+}
+
+/// An example of an OAuth2 request's option: `$answer = $call` with `$option`, after `$before`
+/// (an `async fn` given the parameters both requests take, natively).
+macro_rules! oauth_example {
+    (@params) => {
+        "api_key: &str, secret: &str, code: &str, redirect_uri: &str, access_token: &str"
+    };
+    ($answer:ident = $call:expr, $option:literal $(, $before:literal)?) => {
+        concat!(
+            "```no_run\n",
+            "use ctct_mylibrary::oauth;\n",
+            "# async fn example(", oauth_example!(@params), ") -> Result<(), ctct_mylibrary::Error> {\n",
+            $($before, "\n",)?
+            "let ", stringify!($answer), " = ", stringify!($call), "\n",
+            "    ", $option, "\n",
+            "    .await?;\n",
+            "# Ok(())\n",
+            "# }\n",
+            "```",
+        )
     };
 }
 
@@ -252,11 +320,25 @@ pub struct ExchangeCode {
     call: OAuthCall,
 }
 
-oauth_options!(ExchangeCode);
+oauth_options!(
+    ExchangeCode,
+    token = oauth::exchange_code(api_key, secret, code, redirect_uri)
+);
 
 impl ExchangeCode {
     /// Lets the exchange run in a browser page, where the client secret is readable by anyone
     /// who opens it. Only for a page that is itself private (a local tool).
+    ///
+    /// ```no_run
+    /// use ctct_mylibrary::oauth;
+    /// # async fn example(api_key: &str, secret: &str, code: &str) -> Result<(), ctct_mylibrary::Error> {
+    /// // A local tool's own page, which nobody else opens.
+    /// let token = oauth::exchange_code(api_key, secret, code, "http://127.0.0.1:3000/callback")
+    ///     .dangerously_allow_browser(true)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn dangerously_allow_browser(mut self, allow: bool) -> Self {
         self.exchange.allow_browser = allow;
         self
@@ -266,6 +348,19 @@ impl ExchangeCode {
     /// `invalid_grant` for a used, expired or unknown code, as `errors[0].error_key`),
     /// `InvalidArgument`, `Network`, `Timeout`, `Aborted` or `Decode`. The client secret, the
     /// code and the token never appear in an error.
+    ///
+    /// ```no_run
+    /// use ctct_mylibrary::{ErrorCode, oauth};
+    /// # async fn example(api_key: &str, secret: &str, code: &str) -> Result<(), ctct_mylibrary::Error> {
+    /// let exchange = oauth::exchange_code(api_key, secret, code, "https://app.example.com/callback");
+    /// match exchange.send().await {
+    ///     Ok(token) => println!("a token for {} s", token.expires_in),
+    ///     Err(e) if e.code() == ErrorCode::OAuth => println!("refused: {}", e.message()),
+    ///     Err(e) => return Err(e),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn send(self) -> Result<AccessToken, Error> {
         const NAME: &str = "oauth::exchange_code";
         let p = self
@@ -293,10 +388,19 @@ pub struct TokenInfoCall {
     call: OAuthCall,
 }
 
-oauth_options!(TokenInfoCall);
+oauth_options!(TokenInfoCall, info = oauth::token_info(access_token));
 
 impl TokenInfoCall {
     /// Sends the request.
+    ///
+    /// ```no_run
+    /// use ctct_mylibrary::oauth;
+    /// # async fn example(access_token: &str) -> Result<(), ctct_mylibrary::Error> {
+    /// let info = oauth::token_info(access_token).send().await?;
+    /// println!("{} (app {}), {} s left", info.user_name, info.client_id, info.expires_in);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn send(self) -> Result<TokenInfo, Error> {
         const NAME: &str = "oauth::token_info";
         let p = plan_token_info(&self.token, self.call).map_err(|e| {

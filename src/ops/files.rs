@@ -12,20 +12,27 @@ operation! {
     ListFiles: GET -> FilePage, FilePage;
     params params: "ListFiles" optional;
     js listFiles() -> "Promise<FilePage>", fn list_files;
-    rust Files::list();
+    /// let page = client.files().list().limit(9).send().await?;
+    /// for file in &page.items {
+    ///     println!("{} ({} bytes)", file.name, file.size);
+    /// }
+    /// if let Some(next) = page.next {
+    ///     let more = client.files().list().next(next).send().await?;
+    /// }
+    rust Files::list() => page;
     fields {
         /// Only the files of this folder (`"0"`: the files in no folder).
-        opt folder: Id = param "folderId": "string" => path;
+        opt folder: Id = param "folderId": "string" => path, example "-1";
         /// Page size, 1–1000 (the API's default is 50).
-        opt limit: Limit = param "limit": "number" => query "limit";
+        opt limit: Limit = param "limit": "number" => query "limit", example 9;
         /// Sort order (default `CREATED_DATE_DESC`).
-        opt sort_by: FileSortBy = param "sortBy": "FileSortBy" => query "sort_by";
+        opt sort_by: FileSortBy = param "sortBy": "FileSortBy" => query "sort_by", example FileSortBy::NameDesc;
         /// Only files from this source (default `ALL`).
-        opt source: SourceFilter = param "source": "SourceFilter" => query "source";
+        opt source: SourceFilter = param "source": "SourceFilter" => query "source", example SourceFilter::MyComputer;
         /// Only images or only documents (default `ALL`).
-        opt kind: TypeFilter = param "type": "TypeFilter" => query "type";
+        opt kind: TypeFilter = param "type": "TypeFilter" => query "type", example TypeFilter::Images;
         /// The `next` of a previous page of files; it carries the folder and the other options.
-        opt next: Cursor = param "next": "string" => query "next";
+        opt next: Cursor = param "next": "string" => query "next", example cursor;
     }
     rules(op) {
         super::alone(op.next.is_some(), &[
@@ -72,7 +79,7 @@ operation! {
     /// One file.
     GetFile: GET -> LibraryFile, File;
     js getFile(file_id as fileId: "string") -> "Promise<LibraryFile>", fn get_file;
-    rust Files::get(file_id: Id);
+    rust Files::get(file_id: Id = "1234") => file;
     fields {
         /// The file's id.
         req file_id: Id = arg => path;
@@ -86,18 +93,21 @@ operation! {
     UpdateFile: PUT -> LibraryFile, File;
     params changes: "FileChanges" required;
     js updateFile(file_id as fileId: "string") -> "Promise<LibraryFile>", hand;
-    rust Files::update(file_id: Id);
+    /// let file = client.files().update("1234").name("spring-banner.png").description("Spring sale").send().await?;
+    /// assert_eq!(file.name, "spring-banner.png");
+    rust Files::update(file_id: Id = "1234") => file;
     fields {
         /// The file's id.
         req file_id: Id = arg => path;
         /// A new name (1–80 characters, with its extension).
-        opt name: FileName = param "name": "string" => body "name";
+        opt name: FileName = param "name": "string" => body "name", example "spring-banner.png";
         /// A new description (at most 100 characters).
-        opt description: Description = param "description": "string" => body "description";
+        opt description: Description = param "description": "string" => body "description", example "Spring sale";
         /// Moves the file (`"0"`: to no folder).
-        opt folder: Id = param "folderId": "string" => body "folder_id";
-        /// Whether the answer carries the updated file (default TRUE).
-        opt include_payload: bool = none => query "include_payload";
+        opt folder: Id = param "folderId": "string" => body "folder_id", example "-1";
+        /// Whether the answer carries the updated file (default TRUE). Each face sets it when it
+        /// sends: in Rust, `send` (TRUE) and `send_without_payload` (FALSE).
+        opt include_payload: bool = none => query "include_payload", example false;
     }
     rules(op) {
         if op.name.is_none() && op.description.is_none() && op.folder.is_none() {
@@ -112,7 +122,7 @@ operation! {
     /// Moves files to the trash (long lists take several requests; an empty list sends none).
     DeleteFiles: DELETE -> (), Nothing;
     js deleteFiles(file_ids as fileIds: "string | string[]") -> "Promise<void>", fn delete_files;
-    rust Files::delete(file_ids: Ids);
+    rust Files::delete(file_ids: Ids = ["1234", "1235"]);
     fields {
         /// The files' ids.
         req file_ids: Ids = arg => ids;
@@ -125,7 +135,7 @@ operation! {
     /// of it. Long lists take several requests; an empty list sends none.
     MoveFiles: PUT -> Vec<MoveResult>, MoveResults;
     js moveFiles(folder_id as folderId: "string", file_ids as fileIds: "string | string[]") -> "Promise<MoveResult[]>", fn move_files;
-    rust Files::move_to(folder_id: Id, file_ids: Ids);
+    rust Files::move_to(folder_id: Id = "-1", file_ids: Ids = ["1234", "1235"]) => moved;
     fields {
         /// The folder to move the files into.
         req folder_id: Id = arg => path;

@@ -12,14 +12,18 @@ operation! {
     ListFolders: GET -> FolderPage, FolderPage;
     params params: "ListFolders" optional;
     js listFolders() -> "Promise<FolderPage>", fn list_folders;
-    rust Folders::list();
+    /// let page = client.folders().list().send().await?;
+    /// for folder in &page.items {
+    ///     println!("{}: {} files, {} sub-folders", folder.name, folder.item_count, folder.children.len());
+    /// }
+    rust Folders::list() => page;
     fields {
         /// Page size, 1–1000 (the API's default is 50).
-        opt limit: Limit = param "limit": "number" => query "limit";
+        opt limit: Limit = param "limit": "number" => query "limit", example 9;
         /// Sort order (default `CREATED_DATE_DESC`).
-        opt sort_by: FolderSortBy = param "sortBy": "FolderSortBy" => query "sort_by";
+        opt sort_by: FolderSortBy = param "sortBy": "FolderSortBy" => query "sort_by", example FolderSortBy::Name;
         /// The `next` of a previous page of folders; it carries the other options.
-        opt next: Cursor = param "next": "string" => query "next";
+        opt next: Cursor = param "next": "string" => query "next", example cursor;
     }
     rules(op) {
         continues(op.next.as_ref(), &Listing::Folders)?;
@@ -33,7 +37,7 @@ operation! {
     /// One folder, with its sub-folders.
     GetFolder: GET -> Folder, Folder;
     js getFolder(folder_id as folderId: "string") -> "Promise<Folder>", fn get_folder;
-    rust Folders::get(folder_id: Id);
+    rust Folders::get(folder_id: Id = "-1") => folder;
     fields {
         /// The folder's id.
         req folder_id: Id = arg => path;
@@ -46,12 +50,12 @@ operation! {
     CreateFolder: POST -> Folder, Folder;
     params folder: "NewFolder" required;
     js createFolder() -> "Promise<Folder>", fn create_folder;
-    rust Folders::create(name: FolderName);
+    rust Folders::create(name: FolderName = "Spring") => folder;
     fields {
         /// The name: 1–40 ISO-8859-1 characters, unique among its siblings.
         req name: FolderName = param "name": "string" => body "name";
         /// The parent folder (default: the top level).
-        opt parent: Id = param "parentId": "string" => body "parent_id";
+        opt parent: Id = param "parentId": "string" => body "parent_id", example "-1";
     }
     path(_op, _ids) { vec![Seg::Lit("folders")] }
 }
@@ -62,16 +66,19 @@ operation! {
     UpdateFolder: PUT -> Folder, Folder;
     params changes: "FolderChanges" required;
     js updateFolder(folder_id as folderId: "string") -> "Promise<Folder>", hand;
-    rust Folders::update(folder_id: Id);
+    /// let folder = client.folders().update("-1").name("Spring 2025").send().await?;
+    /// assert_eq!(folder.name, "Spring 2025");
+    rust Folders::update(folder_id: Id = "-1") => folder;
     fields {
         /// The folder's id.
         req folder_id: Id = arg => path;
         /// A new name (1–40 ISO-8859-1 characters).
-        opt name: FolderName = param "name": "string" => body "name";
+        opt name: FolderName = param "name": "string" => body "name", example "Spring 2025";
         /// A new parent; `"0"` moves the folder to the top level.
-        opt parent: Id = param "parentId": "string" => body "parent_id";
-        /// Whether the answer carries the updated folder (default TRUE).
-        opt include_payload: bool = none => query "include_payload";
+        opt parent: Id = param "parentId": "string" => body "parent_id", example "0";
+        /// Whether the answer carries the updated folder (default TRUE). Each face sets it when it
+        /// sends: in Rust, `send` (TRUE) and `send_without_payload` (FALSE).
+        opt include_payload: bool = none => query "include_payload", example false;
     }
     rules(op) {
         if op.name.is_none() && op.parent.is_none() {
@@ -86,7 +93,7 @@ operation! {
     /// Deletes a folder; its files go to the trash.
     DeleteFolder: DELETE -> (), Nothing;
     js deleteFolder(folder_id as folderId: "string") -> "Promise<void>", fn delete_folder;
-    rust Folders::delete(folder_id: Id);
+    rust Folders::delete(folder_id: Id = "-1");
     fields {
         /// The folder's id.
         req folder_id: Id = arg => path;

@@ -39,6 +39,11 @@ pub enum Method {
 
 impl Method {
     /// The method's name.
+    ///
+    /// ```
+    /// use ctct_mylibrary::ops::Method;
+    /// assert_eq!(Method::Delete.as_str(), "DELETE");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
@@ -48,6 +53,12 @@ impl Method {
         }
     }
     /// Whether a request may be repeated safely. Folder creation and upload (POST) never are.
+    ///
+    /// ```
+    /// use ctct_mylibrary::ops::Method;
+    /// assert!(Method::Put.is_idempotent());
+    /// assert!(!Method::Post.is_idempotent());
+    /// ```
     pub fn is_idempotent(self) -> bool {
         !matches!(self, Method::Post)
     }
@@ -83,6 +94,11 @@ pub enum Kind {
 
 impl Kind {
     /// The validator's name.
+    ///
+    /// ```
+    /// use ctct_mylibrary::ops::Kind;
+    /// assert_eq!(Kind::FilePage.as_str(), "filePage");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Info => "info",
@@ -125,6 +141,12 @@ pub enum Body {
 
 impl Body {
     /// Its `Content-Type`.
+    ///
+    /// ```
+    /// use ctct_mylibrary::ops::Body;
+    /// assert_eq!(Body::Json("{}".into()).content_type(), "application/json");
+    /// assert_eq!(Body::Form("a=1".into()).content_type(), "application/x-www-form-urlencoded");
+    /// ```
     pub fn content_type(&self) -> &str {
         match self {
             Body::Json(_) => "application/json",
@@ -134,6 +156,11 @@ impl Body {
         }
     }
     /// Its text (none for a forwarded body).
+    ///
+    /// ```
+    /// use ctct_mylibrary::ops::Body;
+    /// assert_eq!(Body::Json(r#"{"name":"Spring"}"#.into()).text(), r#"{"name":"Spring"}"#);
+    /// ```
     pub fn text(&self) -> &str {
         match self {
             Body::Json(t) | Body::Form(t) => t,
@@ -161,6 +188,19 @@ pub struct HttpCall {
 impl HttpCall {
     /// The call as an error reports it: the `api_key` parameter's value replaced by
     /// `[REDACTED]` (the URL builder puts it last).
+    ///
+    /// ```
+    /// use ctct_mylibrary::ops::{HttpCall, Kind, Method};
+    /// let call = HttpCall {
+    ///     method: Method::Get,
+    ///     url: "https://api.constantcontact.com/v2/library/info?api_key=my-api-key".into(),
+    ///     body: None,
+    ///     kind: Kind::Info,
+    ///     listing: None,
+    /// };
+    /// let info = call.info();
+    /// assert_eq!((info.method, info.url.as_str()), ("GET", "https://api.constantcontact.com/v2/library/info?api_key=[REDACTED]"));
+    /// ```
     pub fn info(&self) -> RequestInfo {
         RequestInfo {
             method: self.method.as_str(),
@@ -171,6 +211,12 @@ impl HttpCall {
 
 /// A URL as an error reports it: the `api_key` parameter's value (put last by the URL builder)
 /// replaced by `[REDACTED]`.
+///
+/// ```
+/// use ctct_mylibrary::ops::redact_key;
+/// assert_eq!(redact_key("https://h/v2/library/files?limit=9&api_key=k"), "https://h/v2/library/files?limit=9&api_key=[REDACTED]");
+/// assert_eq!(redact_key("https://h/v2/library/files"), "https://h/v2/library/files");
+/// ```
 pub fn redact_key(u: &str) -> String {
     match url::find_str(u, "api_key=") {
         Some(at) => format!("{}api_key={REDACTED}", &u[..at]),
@@ -191,6 +237,18 @@ pub struct Plan {
 
 impl Plan {
     /// The same requests, their answers left unread (an update without its payload).
+    ///
+    /// ```
+    /// use ctct_mylibrary::ops::folders::UpdateFolder;
+    /// use ctct_mylibrary::ops::{Face, Kind, Operation, Target};
+    /// let target = Target { base: "https://api.constantcontact.com/v2".into(), api_key: Some("k".into()) };
+    /// let mut update = UpdateFolder::default();
+    /// update.folder_id = "-1".into();
+    /// update.name = Some("Spring".into());
+    /// let plan = update.plan(&target, Face::Rust)?.without_answer();
+    /// assert_eq!((plan.kind, plan.calls[0].kind), (Kind::Nothing, Kind::Nothing));
+    /// # Ok::<(), ctct_mylibrary::Error>(())
+    /// ```
     pub fn without_answer(mut self) -> Plan {
         self.kind = Kind::Nothing;
         for c in &mut self.calls {
@@ -216,24 +274,108 @@ pub type Refusal = (&'static str, String);
 /// planning ([`plan`]) is compiled once for every operation. Implemented by `operation!`.
 pub trait Wire {
     /// Checks every argument before anything is sent.
+    ///
+    /// ```
+    /// use ctct_mylibrary::ops::Wire;
+    /// use ctct_mylibrary::ops::folders::CreateFolder;
+    /// let mut create = CreateFolder::default();
+    /// assert_eq!(create.check().unwrap_err().0, "name");
+    /// create.name = "Spring".into();
+    /// assert!(create.check().is_ok());
+    /// ```
     fn check(&self) -> Result<(), Refusal>;
     /// The path under `/library` for one group of ids (`ids` is empty unless the operation
     /// splits a list of ids).
+    ///
+    /// ```
+    /// use ctct_mylibrary::ops::Wire;
+    /// use ctct_mylibrary::ops::files::DeleteFiles;
+    /// use ctct_mylibrary::url::Seg;
+    /// let delete = DeleteFiles::default();
+    /// let path = delete.path(&["1234", "1235"]);
+    /// assert!(matches!(path[..], [Seg::Lit("files"), Seg::Ids(["1234", "1235"])]));
+    /// ```
     fn path<'a>(&'a self, ids: &'a [&'a str]) -> Vec<Seg<'a>>;
     /// The query parameters.
+    ///
+    /// ```
+    /// use ctct_mylibrary::ops::Wire;
+    /// use ctct_mylibrary::ops::files::ListFiles;
+    /// let mut list = ListFiles::default();
+    /// list.limit = Some(9.into());
+    /// let mut query = Vec::new();
+    /// list.query(&mut query);
+    /// assert_eq!(query, [("limit", "9".to_string())]);
+    /// ```
     fn query(&self, q: &mut Vec<(&'static str, String)>);
     /// The body's fields (a JSON object's, or an upload form's).
+    ///
+    /// ```
+    /// use ctct_mylibrary::ops::Wire;
+    /// use ctct_mylibrary::ops::folders::CreateFolder;
+    /// let mut create = CreateFolder::default();
+    /// create.name = "Spring".into();
+    /// let mut fields = Vec::new();
+    /// create.form(&mut fields);
+    /// assert_eq!(fields, [("name", "Spring".to_string())]);
+    /// ```
     fn form(&self, fields: &mut Vec<(&'static str, String)>);
     /// The JSON body for one group of ids: by default the object of [`Wire::form`], or none
     /// when it is empty.
+    ///
+    /// ```
+    /// use ctct_mylibrary::ops::Wire;
+    /// use ctct_mylibrary::ops::folders::CreateFolder;
+    /// use ctct_mylibrary::ops::files::GetFile;
+    /// let mut create = CreateFolder::default();
+    /// create.name = "Spring".into();
+    /// assert_eq!(create.body(&[]).as_deref(), Some(r#"{"name":"Spring"}"#));
+    /// assert_eq!(GetFile::default().body(&[]), None);
+    /// ```
     fn body(&self, ids: &[&str]) -> Option<String>;
     /// The list of ids this operation splits over several calls, if it has one.
+    ///
+    /// ```
+    /// use ctct_mylibrary::ops::Wire;
+    /// use ctct_mylibrary::ops::files::{DeleteFiles, GetFile};
+    /// let mut delete = DeleteFiles::default();
+    /// delete.file_ids = ["1234", "1235"].into();
+    /// assert_eq!(delete.ids().map(|ids| ids.0.len()), Some(2));
+    /// assert!(GetFile::default().ids().is_none());
+    /// ```
     fn ids(&self) -> Option<&params::Ids>;
     /// The listing a page answer belongs to.
+    ///
+    /// ```
+    /// use ctct_mylibrary::cursor::Listing;
+    /// use ctct_mylibrary::ops::Wire;
+    /// use ctct_mylibrary::ops::files::{GetFile, ListFiles};
+    /// let mut list = ListFiles::default();
+    /// assert_eq!(list.listing(), Some(Listing::Files));
+    /// list.folder = Some("-1".into());
+    /// assert_eq!(list.listing(), Some(Listing::FolderFiles("-1".into())));
+    /// assert_eq!(GetFile::default().listing(), None);
+    /// ```
     fn listing(&self) -> Option<Listing>;
     /// The id the operation is about, for messages.
+    ///
+    /// ```
+    /// use ctct_mylibrary::ops::Wire;
+    /// use ctct_mylibrary::ops::files::GetFile;
+    /// let mut get = GetFile::default();
+    /// get.file_id = "1234".into();
+    /// assert_eq!(get.subject().as_deref(), Some("1234"));
+    /// ```
     fn subject(&self) -> Option<String>;
     /// The name a face gives a field (`limit` in Rust; `params.limit` in JavaScript).
+    ///
+    /// ```
+    /// use ctct_mylibrary::ops::{Face, Wire};
+    /// use ctct_mylibrary::ops::files::{GetFile, ListFiles};
+    /// assert_eq!(ListFiles::default().blame(Face::Js, "limit"), "params.limit");
+    /// assert_eq!(ListFiles::default().blame(Face::Rust, "limit"), "limit");
+    /// assert_eq!(GetFile::default().blame(Face::Js, "file_id"), "fileId");
+    /// ```
     fn blame(&self, face: Face, field: &str) -> String;
 }
 
@@ -251,6 +393,13 @@ pub trait Operation: Wire + Default {
     type Answer: DeserializeOwned;
 
     /// The operation's name as `face` spells it.
+    ///
+    /// ```
+    /// use ctct_mylibrary::ops::files::GetFile;
+    /// use ctct_mylibrary::ops::{Face, Operation};
+    /// assert_eq!(GetFile::name(Face::Js), "getFile");
+    /// assert_eq!(GetFile::name(Face::Rust), "Files::get");
+    /// ```
     fn name(face: Face) -> &'static str {
         match face {
             Face::Js => Self::JS_NAME,
@@ -259,6 +408,17 @@ pub trait Operation: Wire + Default {
     }
 
     /// Checks the arguments and plans the requests.
+    ///
+    /// ```
+    /// use ctct_mylibrary::ops::files::DeleteFiles;
+    /// use ctct_mylibrary::ops::{Face, Operation, Target};
+    /// let target = Target { base: "http://127.0.0.1:8080/v2".into(), api_key: None };
+    /// let mut delete = DeleteFiles::default();
+    /// delete.file_ids = ["1234", "1235"].into();
+    /// let plan = delete.plan(&target, Face::Rust)?;
+    /// assert_eq!(plan.calls[0].url, "http://127.0.0.1:8080/v2/library/files/1234,1235");
+    /// # Ok::<(), ctct_mylibrary::Error>(())
+    /// ```
     fn plan(&self, t: &Target, face: Face) -> Result<Plan, Error> {
         plan(self, Self::METHOD, Self::KIND, t, face)
     }
@@ -266,6 +426,20 @@ pub trait Operation: Wire + Default {
 
 /// Checks an operation's arguments and plans its requests: one call, or one per group of ids
 /// (none for an empty list).
+///
+/// ```
+/// use ctct_mylibrary::ops::files::GetFile;
+/// use ctct_mylibrary::ops::{Face, Operation, Target, plan};
+/// let target = Target { base: "https://api.constantcontact.com/v2".into(), api_key: Some("k".into()) };
+/// let mut get = GetFile::default();
+/// get.file_id = "1234".into();
+/// let p = plan(&get, GetFile::METHOD, GetFile::KIND, &target, Face::Rust)?;
+/// assert_eq!(p.calls[0].url, "https://api.constantcontact.com/v2/library/files/1234?api_key=k");
+/// get.file_id = "".into();
+/// let err = plan(&get, GetFile::METHOD, GetFile::KIND, &target, Face::Js).unwrap_err();
+/// assert_eq!(err.message(), "fileId must not be empty");
+/// # Ok::<(), ctct_mylibrary::Error>(())
+/// ```
 pub fn plan(
     op: &dyn Wire,
     method: Method,
@@ -329,6 +503,11 @@ pub const IDS_PER_REQUEST: usize = 100;
 pub const ID_CHARS_PER_URL: usize = 1500;
 
 /// A JSON string literal, escaped as `JSON.stringify` does.
+///
+/// ```
+/// use ctct_mylibrary::ops::json_string;
+/// assert_eq!(json_string("Spring \"24\"\n"), r#""Spring \"24\"\n""#);
+/// ```
 pub fn json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -392,11 +571,12 @@ pub(crate) fn json_array(items: &[&str]) -> String {
 ///     Name: METHOD -> AnswerType, Kind;
 ///     params jsName: "TsInterface" optional|required;        (optional: the parameter object)
 ///     js jsName(field as jsArg: "TS type", ...) -> "TS return", fn rust_fn_name | hand;
-///     rust Handler::method(field: Type, ...);                  (optional)
+///     /// Example lines of the Rust method (optional).
+///     rust Handler::method(field: Type = sample, ...) => binding;  (optional; `=> binding` too)
 ///     fields {
 ///         /// Doc of the field.
-///         req|opt field: Type = arg|none => path|ids;
-///         req|opt field: Type = param "jsName": "TS type" => query "wire"|body "wire"|path;
+///         req|opt field: Type = arg|none => path|ids, example sample;
+///         req|opt field: Type = param "jsName": "TS type" => query "wire"|body "wire"|path, example sample;
 ///     }
 ///     rules(op) { /* cross-field rules: Err((field, what)) */ }        (optional)
 ///     listing(op) { /* the Listing a page answer continues */ }       (optional)
@@ -409,17 +589,28 @@ pub(crate) fn json_array(items: &[&str]) -> String {
 /// JavaScript (named in the `js` line), `param` fields live in the parameter object, `none`
 /// fields are set by the faces' own code. `fn name` generates the JavaScript method; `hand`
 /// means the JavaScript face writes it itself (an operation of several steps).
+///
+/// The Rust method and its setters get their doc examples from the declaration: each argument
+/// of the `rust` line has a sample value, and so has each `opt` field (`example`, required: a
+/// setter without one does not compile). A setter's example sends the call with that option
+/// set (`let binding = client.files().list().limit(9).send().await?;`, the binding the `rust`
+/// line names); a `none` field's, which the faces set themselves, shows the parameter. The
+/// method's example is the same line without a setter, or, when doc lines stand above the
+/// `rust` line, those lines. Every example is the body of an `async fn` given `client` (a
+/// [`Client`](crate::Client)), `bytes` (a `Vec<u8>`) and `cursor` (a [`Cursor`]), returning
+/// `Result<(), Error>`, with the models in scope; doctests compile them with the feature
+/// `native`.
 macro_rules! operation {
     (
         $(#[doc = $doc:literal])*
         $name:ident : $method:ident -> $answer:ty, $kind:ident;
         $(params $pobj:ident : $pts:literal $popt:ident;)?
         js $jsname:ident ( $($a:ident as $ajs:ident : $ats:literal),* ) -> $ret:literal, $how:ident $($jsfn:ident)?;
-        $(rust $handler:ident :: $rfn:ident ( $($ra:ident : $rty:ty),* );)?
+        $($(#[doc = $rdoc:literal])* rust $handler:ident :: $rfn:ident ( $($ra:ident : $rty:ty = $rex:expr),* ) $(=> $bind:ident)?;)?
         fields {
             $(
                 $(#[doc = $fd:literal])*
-                $req:ident $f:ident : $fty:ty = $loc:ident $($fjs:literal : $fts:literal)? => $wire:ident $($wname:literal)?;
+                $req:ident $f:ident : $fty:ty = $loc:ident $($fjs:literal : $fts:literal)? => $wire:ident $($wname:literal)? $(, example $fex:expr)?;
             )*
         }
         $(rules($rop:ident) $rules:block)?
@@ -521,12 +712,16 @@ macro_rules! operation {
         $crate::ops::js_method!($how $($jsfn)?, $name, [$($doc)*], $jsname, [$($a $ajs $ats),*], [$($pobj $pts $popt)?], $ret);
         $crate::ops::rust_run!($how, $name);
 
-        $crate::ops::rust_method!([$($doc)*], $name, [$($handler $rfn [$($ra: $rty),*])?]);
+        $crate::ops::rust_method!(
+            [$($doc)*], $name,
+            [$([$($rdoc)*] $handler $rfn [$($ra: $rty),*] ($($rex),*) [$($bind)?])?]
+        );
 
-        #[cfg(any(target_arch = "wasm32", feature = "native"))]
-        impl<'c> $crate::client::Call<'c, $name> {
-            $( $crate::ops::setter!($req $loc $f : $fty, [$($fd)*]); )*
-        }
+        $crate::ops::setters!(
+            $name,
+            [$($handler $rfn ($($rex),*) [$($bind)?])?],
+            $( [$req $loc $f : $fty, [$($fd)*], [$($fex)?]] )*
+        );
     };
 }
 pub(crate) use operation;
@@ -604,13 +799,26 @@ macro_rules! rust_run {
 }
 pub(crate) use rust_run;
 
-/// The generated Rust builder method of an operation (nothing without a `rust` line).
+/// The generated Rust builder method of an operation (nothing without a `rust` line), with its
+/// example: the doc lines of the `rust` line, or a line that sends the call with the samples.
 macro_rules! rust_method {
     ([$($doc:literal)*], $name:ident, []) => {};
-    ([$($doc:literal)*], $name:ident, [$handler:ident $rfn:ident [$($ra:ident : $rty:ty),*]]) => {
+    ([$($doc:literal)*], $name:ident, [[] $handler:ident $rfn:ident $params:tt $args:tt $bind:tt]) => {
+        $crate::ops::rust_method!(@emit [$($doc)*], $name, $handler $rfn $params, [concat!(
+            " ", $crate::ops::binding!($bind), $crate::ops::call_expr!($handler $rfn $args), ".send().await?;"
+        )]);
+    };
+    ([$($doc:literal)*], $name:ident, [[$($ex:literal)+] $handler:ident $rfn:ident $params:tt $args:tt $bind:tt]) => {
+        $crate::ops::rust_method!(@emit [$($doc)*], $name, $handler $rfn $params, [$($ex),+]);
+    };
+    (@emit [$($doc:literal)*], $name:ident, $handler:ident $rfn:ident [$($ra:ident : $rty:ty),*], [$($ex:expr),+]) => {
         #[cfg(any(target_arch = "wasm32", feature = "native"))]
         impl<'c> $crate::client::$handler<'c> {
             $(#[doc = $doc])*
+            #[doc = ""]
+            #[doc = $crate::ops::example_head!()]
+            $(#[doc = $ex])+
+            #[doc = $crate::ops::example_tail!()]
             pub fn $rfn(&self, $( $ra: impl Into<$rty> ),*) -> $crate::client::Call<'c, $name> {
                 #[allow(unused_mut)]
                 let mut op = $name::default();
@@ -785,19 +993,112 @@ macro_rules! read_field {
 #[allow(unused_imports)]
 pub(crate) use read_field;
 
+/// The setters of an operation's call in the Rust face: one per `opt` field.
+macro_rules! setters {
+    ($name:ident, $rust:tt, $($field:tt)*) => {
+        #[cfg(any(target_arch = "wasm32", feature = "native"))]
+        impl<'c> $crate::client::Call<'c, $name> {
+            $( $crate::ops::setter!($rust $field); )*
+        }
+    };
+}
+pub(crate) use setters;
+
+/// The setter of an `opt` field, with its example: the call sent with the field's sample, or
+/// for a field the faces set themselves (`none`), the parameter it sets.
 #[allow(unused_macros)]
 macro_rules! setter {
-    (opt $loc:ident $f:ident : $fty:ty, [$($fd:literal)*]) => {
+    ([$handler:ident $rfn:ident $args:tt $bind:tt] [opt none $f:ident : $fty:ty, [$($fd:literal)*], [$ex:expr]]) => {
+        $crate::ops::setter!(@emit $f : $fty, [$($fd)*], concat!(
+            " let call = ", $crate::ops::call_expr!($handler $rfn $args), ".", stringify!($f), "(", stringify!($ex), ");\n",
+            " assert_eq!(call.params().", stringify!($f), ", Some(", stringify!($ex), "));"
+        ));
+    };
+    ([$handler:ident $rfn:ident $args:tt $bind:tt] [opt $loc:ident $f:ident : $fty:ty, [$($fd:literal)*], [$ex:expr]]) => {
+        $crate::ops::setter!(@emit $f : $fty, [$($fd)*], concat!(
+            " ", $crate::ops::binding!($bind), $crate::ops::call_expr!($handler $rfn $args),
+            ".", stringify!($f), "(", stringify!($ex), ").send().await?;"
+        ));
+    };
+    ($rust:tt [req $($field:tt)*]) => {};
+    (@emit $f:ident : $fty:ty, [$($fd:literal)*], $ex:expr) => {
         $(#[doc = $fd])*
+        #[doc = ""]
+        #[doc = $crate::ops::example_head!()]
+        #[doc = $ex]
+        #[doc = $crate::ops::example_tail!()]
         pub fn $f(mut self, value: impl Into<$fty>) -> Self {
             self.params.$f = Some(value.into());
             self
         }
     };
-    (req $loc:ident $f:ident : $fty:ty, [$($fd:literal)*]) => {};
 }
 #[allow(unused_imports)]
 pub(crate) use setter;
+
+/// The opening lines of a generated example (hidden in the documentation): an `async fn` given
+/// `client`, `bytes` and `cursor`, with the models in scope. `no_run`: it needs the API.
+macro_rules! example_head {
+    () => {
+        concat!(
+            " ```no_run\n",
+            " # use ctct_mylibrary::models::*;\n",
+            " # async fn example(\n",
+            " #     client: ctct_mylibrary::Client,\n",
+            " #     bytes: Vec<u8>,\n",
+            " #     cursor: ctct_mylibrary::Cursor,\n",
+            " # ) -> Result<(), ctct_mylibrary::Error> {",
+        )
+    };
+}
+pub(crate) use example_head;
+
+/// The closing lines of a generated example.
+macro_rules! example_tail {
+    () => {
+        " # Ok(())\n # }\n ```"
+    };
+}
+pub(crate) use example_tail;
+
+/// A call of the Rust face in an example: `client.files().get("1234")`.
+macro_rules! call_expr {
+    ($handler:ident $rfn:ident $args:tt) => {
+        concat!(
+            "client.",
+            $crate::ops::handler_name!($handler),
+            "().",
+            stringify!($rfn),
+            stringify!($args)
+        )
+    };
+}
+pub(crate) use call_expr;
+
+/// The `Client` method that gives a handler: `Files` → `files`.
+macro_rules! handler_name {
+    (Files) => {
+        "files"
+    };
+    (Folders) => {
+        "folders"
+    };
+    (Trash) => {
+        "trash"
+    };
+}
+pub(crate) use handler_name;
+
+/// `let binding = ` in an example, or nothing (a call that answers nothing).
+macro_rules! binding {
+    ([]) => {
+        ""
+    };
+    ([$b:ident]) => {
+        concat!("let ", stringify!($b), " = ")
+    };
+}
+pub(crate) use binding;
 
 #[cfg(test)]
 pub(crate) fn test_target() -> Target {

@@ -8,10 +8,25 @@ use std::borrow::Cow;
 /// A parameter value: its rule and its form on the wire (a query value or a JSON string).
 pub trait Param {
     /// `Err(what is wrong)`, phrased to follow the argument's name: "must not be empty".
+    ///
+    /// ```
+    /// use ctct_mylibrary::ops::params::{FolderName, Id, Param};
+    /// assert!(Id::from("1234").check().is_ok());
+    /// assert_eq!(Id::from("").check().unwrap_err(), "must not be empty");
+    /// assert!(FolderName::from("Spring").check().is_ok());
+    /// assert!(FolderName::from("a name of more than forty characters, too long").check().is_err());
+    /// ```
     fn check(&self) -> Result<(), String> {
         Ok(())
     }
     /// The value as sent.
+    ///
+    /// ```
+    /// use ctct_mylibrary::ops::params::{Id, Limit, Param};
+    /// assert_eq!(Limit(9).wire(), "9");
+    /// assert_eq!(Id::from("1234").wire(), "1234");
+    /// assert_eq!(true.wire(), "TRUE"); // the API's spelling
+    /// ```
     fn wire(&self) -> Cow<'_, str>;
 }
 
@@ -76,6 +91,11 @@ impl Param for Ids {
 }
 
 /// The items joined by `sep` (by hand: the package has no general `join`).
+///
+/// ```
+/// use ctct_mylibrary::ops::params::listed;
+/// assert_eq!(listed(&["JPEG", "PNG"], ", "), "JPEG, PNG");
+/// ```
 pub fn listed<S: AsRef<str>>(items: &[S], sep: &str) -> String {
     let mut out = String::new();
     for (n, s) in items.iter().enumerate() {

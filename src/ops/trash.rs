@@ -14,16 +14,16 @@ operation! {
     ListTrash: GET -> FilePage, FilePage;
     params params: "ListTrash" optional;
     js listTrash() -> "Promise<FilePage>", fn list_trash;
-    rust Trash::list();
+    rust Trash::list() => page;
     fields {
         /// Page size, 1–1000 (the API's default is 50).
-        opt limit: Limit = param "limit": "number" => query "limit";
+        opt limit: Limit = param "limit": "number" => query "limit", example 9;
         /// Sort order (default `CREATED_DATE_DESC`).
-        opt sort_by: FileSortBy = param "sortBy": "FileSortBy" => query "sort_by";
+        opt sort_by: FileSortBy = param "sortBy": "FileSortBy" => query "sort_by", example FileSortBy::SizeDesc;
         /// Only images or only documents (default `ALL`). The trash has no `source` filter.
-        opt kind: TypeFilter = param "type": "TypeFilter" => query "type";
+        opt kind: TypeFilter = param "type": "TypeFilter" => query "type", example TypeFilter::Documents;
         /// The `next` of a previous page of the trash; it carries the other options.
-        opt next: Cursor = param "next": "string" => query "next";
+        opt next: Cursor = param "next": "string" => query "next", example cursor;
     }
     rules(op) {
         continues(op.next.as_ref(), &Listing::Trash)?;

@@ -48,20 +48,23 @@ operation! {
     UploadFile: POST -> (), Nothing;
     params upload: "UploadParams" required;
     js uploadFile() -> "Promise<UploadResult>", hand;
-    rust Files::upload(data: Data, file_name: FileName);
+    /// let id = client.files().upload(bytes, "photo.png").folder("-1").send().await?;
+    /// let status = client.files().wait_until_active(&id).await?;
+    /// assert_eq!(status.status, FileStatus::Active);
+    rust Files::upload(data: Data = bytes, file_name: FileName = "photo.png") => id;
     fields {
         /// The file's bytes.
         req data: Data = param "data": "Blob | ArrayBuffer | ArrayBufferView" => none;
         /// Name and extension, 1–80 characters.
         req file_name: FileName = param "fileName": "string" => body "file_name";
         /// The type; inferred from the name's extension, then from a Blob's type, when left out.
-        opt file_type: FileType = param "fileType": "FileType" => body "file_type";
+        opt file_type: FileType = param "fileType": "FileType" => body "file_type", example FileType::Png;
         /// The folder (default: the top level, `"0"`).
-        opt folder: Id = param "folderId": "string" => body "folder_id";
+        opt folder: Id = param "folderId": "string" => body "folder_id", example "-1";
         /// A description, at most 100 characters.
-        opt description: Description = param "description": "string" => body "description";
+        opt description: Description = param "description": "string" => body "description", example "Spring sale banner";
         /// Where the file comes from (default `MyComputer`).
-        opt source: FileSource = param "source": "FileSource" => body "source";
+        opt source: FileSource = param "source": "FileSource" => body "source", example FileSource::MyComputer;
     }
     path(_op, _ids) { vec![Seg::Lit("files")] }
 }
@@ -134,7 +137,7 @@ operation! {
     /// lists take several requests; an empty list sends none.
     GetUploadStatus: GET -> Vec<UploadStatus>, UploadStatuses;
     js getUploadStatus(file_ids as fileIds: "string | string[]") -> "Promise<UploadStatus[]>", fn get_upload_status;
-    rust Files::upload_status(file_ids: Ids);
+    rust Files::upload_status(file_ids: Ids = ["1234", "1235"]) => statuses;
     fields {
         /// The files' ids.
         req file_ids: Ids = arg => ids;
@@ -144,6 +147,13 @@ operation! {
 
 /// The new file's id from an upload answer: the `Id` header, else the last segment of
 /// `Location` (the SDKs read one or the other).
+///
+/// ```
+/// use ctct_mylibrary::ops::uploads::new_file_id;
+/// assert_eq!(new_file_id(Some("42"), None).as_deref(), Some("42"));
+/// let location = "https://api.constantcontact.com/v2/library/files/123456789";
+/// assert_eq!(new_file_id(None, Some(location)).as_deref(), Some("123456789"));
+/// ```
 pub fn new_file_id(id_header: Option<&str>, location: Option<&str>) -> Option<String> {
     if let Some(id) = id_header.map(str::trim).filter(|s| !s.is_empty()) {
         return Some(id.to_string());
@@ -165,6 +175,14 @@ pub enum WaitStep {
 }
 
 /// Classifies an upload status for waiting.
+///
+/// ```
+/// use ctct_mylibrary::models::FileStatus;
+/// use ctct_mylibrary::ops::uploads::{WaitStep, wait_step};
+/// assert_eq!(wait_step(Some(&FileStatus::Processing)), WaitStep::Again);
+/// assert_eq!(wait_step(Some(&FileStatus::Active)), WaitStep::Done);
+/// assert!(matches!(wait_step(Some(&FileStatus::VirusFound)), WaitStep::Failed(_)));
+/// ```
 pub fn wait_step(status: Option<&FileStatus>) -> WaitStep {
     match status {
         None => WaitStep::Failed("the server does not know this file id".into()),

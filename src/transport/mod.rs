@@ -31,6 +31,7 @@ pub enum Stop {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReadAs {
     /// Parsed and checked for the JavaScript face, as the operation's [`crate::ops::Kind`].
+    #[cfg_attr(not(feature = "js"), allow(dead_code))]
     Checked,
     /// The body's text, for serde (the Rust face).
     Text,
@@ -38,8 +39,6 @@ pub enum ReadAs {
 
 /// What became of one request.
 pub trait Answer: Clone + MaybeSend + MaybeSync {
-    /// The cause of a failure (the runtime's error on the web).
-    type Cause;
     /// How it ended.
     fn outcome(&self) -> Outcome;
     /// The HTTP status (0 without an answer).
@@ -56,8 +55,6 @@ pub trait Answer: Clone + MaybeSend + MaybeSync {
     fn problem(&self) -> Option<String>;
     /// The body's text, read as [`ReadAs::Text`].
     fn text(&self) -> Option<String>;
-    /// The runtime's error, for a failure.
-    fn cause(&self) -> Self::Cause;
     /// The error with this answer's failure (the runtime's error) as its cause.
     fn annotate(&self, e: crate::error::Error) -> crate::error::Error;
 }
@@ -71,7 +68,8 @@ pub enum Outcome {
     Failed,
     /// The body is not JSON.
     NotJson,
-    /// A 2xx body that is not what the operation answers.
+    /// A 2xx body that is not what the operation answers (the JavaScript face's check).
+    #[cfg_attr(not(feature = "js"), allow(dead_code))]
     Invalid,
 }
 

@@ -122,7 +122,6 @@ impl Reply {
 }
 
 impl Answer for Reply {
-    type Cause = Option<String>;
     fn outcome(&self) -> Outcome {
         self.outcome
     }
@@ -146,9 +145,6 @@ impl Answer for Reply {
     }
     fn text(&self) -> Option<String> {
         self.text.clone()
-    }
-    fn cause(&self) -> Option<String> {
-        self.cause.clone()
     }
     fn annotate(&self, e: Error) -> Error {
         match &self.cause {

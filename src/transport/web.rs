@@ -210,7 +210,6 @@ impl Scope for WebScope {
 }
 
 impl Answer for Reply {
-    type Cause = JsValue;
     fn outcome(&self) -> Outcome {
         match Reply::outcome(self).as_str() {
             "answer" => Outcome::Answer,
@@ -244,9 +243,6 @@ impl Answer for Reply {
     }
     fn text(&self) -> Option<String> {
         Reply::text(self)
-    }
-    fn cause(&self) -> JsValue {
-        Reply::cause(self)
     }
     fn annotate(&self, e: Error) -> Error {
         e.with_cause(Reply::cause(self))
