@@ -58,6 +58,7 @@ lint:
 	$(CARGO) clippy --lib --target wasm32-unknown-unknown --features js,edge,small-alloc -- -D warnings
 	cd examples/worker-rs && $(CARGO) fmt -- --check
 	cd examples/worker-rs && $(CARGO) clippy --target wasm32-unknown-unknown -- -D warnings
+	$(CARGO) clippy -p ctct-mylibrary-fit --target wasm32-unknown-unknown -- -D warnings
 
 ## worker-rs: the Rust Worker (examples/worker-rs) in examples/worker-rs/build: cargo, the pinned wasm-bindgen,
 ## wasm-opt and esbuild, nothing downloaded (`node examples/worker-rs/dev.mjs` serves it on workerd)

@@ -1,0 +1,8 @@
+// ctct-mylibrary/fit in Deno: the module read (needs --allow-read) and compiled on first use.
+import { fitBytes } from "./fit-engine.js";
+import { makeFitImage } from "./fit-core.js";
+
+let compiled;
+const module = () => (compiled ??= Deno.readFile(new URL("./fit.wasm", import.meta.url)).then((b) => WebAssembly.compile(b)));
+
+export const fitImage = makeFitImage(async (bytes, options) => fitBytes(await module(), bytes, options));

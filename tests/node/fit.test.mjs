@@ -1,0 +1,118 @@
+// ctct-mylibrary/fit in Node, through the package's entry (pkg/fit.node.js): formats, alpha,
+// orientations, untouched images, typed errors, the options' checks, a 12 MP photo. The pixels of
+// each orientation are checked in Chromium (tests/browser/fit.test.mjs), whose decoder is not ours.
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ensureImages, image, dimensions, root } from "../support/images.mjs";
+
+const { fitImage } = await import(join(root, "pkg/fit.node.js"));
+const { MyLibraryError } = await import(join(root, "pkg/index.node.js"));
+
+before(ensureImages);
+
+const bytesOf = async (blob) => new Uint8Array(await blob.arrayBuffer());
+
+test("a JPEG is decoded scaled down, resized and stays JPEG", async () => {
+  const { blob, report } = await fitImage(new Blob([image("photo.jpg")]), { maxBytes: 5_000_000, maxDimension: 300 });
+  assert.equal(blob.type, "image/jpeg");
+  assert.deepEqual(dimensions(await bytesOf(blob)), { type: "jpeg", width: 300, height: 225, alpha: false });
+  assert.equal(report.format, "jpeg");
+  assert.equal(report.formatIn, "jpeg");
+  assert.deepEqual([report.width, report.height, report.widthIn, report.heightIn], [300, 225, 1600, 1200]);
+  assert.deepEqual([report.decodedWidth, report.decodedHeight], [400, 300], "the decoder's 1/4");
+  assert.equal(report.quality, 85);
+  assert.equal(report.bytes, blob.size);
+  assert.equal(report.bytesIn, image("photo.jpg").length);
+  assert.equal(report.unchanged, false);
+  assert.ok(report.ms >= 0 && report.peakMemoryBytes > report.bytesIn);
+});
+
+test("every EXIF orientation turns the dimensions as it should", async () => {
+  for (let o = 1; o <= 8; o++) {
+    const { blob, report } = await fitImage(image(`orientation-${o}.jpg`), { maxBytes: 1_000_000, maxDimension: 160 });
+    const turned = o >= 5;
+    const want = turned ? [100, 160] : [160, 100];
+    assert.deepEqual([report.width, report.height], want, `orientation ${o}`);
+    const d = dimensions(await bytesOf(blob));
+    assert.deepEqual([d.width, d.height], want, `orientation ${o}: the file's own dimensions`);
+    assert.equal(report.orientation, o);
+    assert.deepEqual([report.widthIn, report.heightIn], turned ? [200, 320] : [320, 200]);
+  }
+});
+
+test("a PNG with alpha stays PNG with alpha; an opaque PNG and a one-frame GIF become JPEG", async () => {
+  const alpha = await fitImage(image("alpha.png"), { maxBytes: 10_000_000, maxDimension: 300 });
+  assert.equal(alpha.blob.type, "image/png");
+  assert.deepEqual(dimensions(await bytesOf(alpha.blob)), { type: "png", width: 300, height: 200, alpha: true });
+  assert.equal(alpha.report.quality, null);
+  const opaque = await fitImage(image("opaque.png"), { maxBytes: 10_000_000, maxDimension: 300 });
+  assert.deepEqual([opaque.report.formatIn, opaque.report.format, opaque.blob.type], ["png", "jpeg", "image/jpeg"]);
+  const gif = await fitImage(image("one.gif"), { maxBytes: 10_000_000, maxDimension: 200 });
+  assert.deepEqual([gif.report.formatIn, gif.report.format, gif.report.width, gif.report.height], ["gif", "jpeg", 200, 150]);
+});
+
+test("an image that already fits comes back untouched: the same Blob, or the same bytes", async () => {
+  const small = new Blob([image("small.jpg")], { type: "image/jpeg" });
+  const { blob, report } = await fitImage(small, { maxBytes: 5_000_000, maxDimension: 2048 });
+  assert.equal(blob, small, "the same Blob");
+  assert.equal(report.unchanged, true);
+  assert.equal(report.attempts, 0);
+  const bytes = image("small.jpg");
+  const again = await fitImage(bytes, { maxBytes: 5_000_000 });
+  assert.deepEqual(await bytesOf(again.blob), bytes);
+  assert.equal(again.blob.type, "image/jpeg");
+  assert.equal(bytes.length, image("small.jpg").length, "the caller's bytes are left as they were");
+  // An animated GIF that fits is returned as it is (never flattened).
+  const anim = await fitImage(image("animated.gif"), { maxBytes: 5_000_000 });
+  assert.equal(anim.report.unchanged, true);
+  assert.equal(anim.blob.type, "image/gif");
+});
+
+test("what cannot be read or fitted is a MyLibraryError with its code", async () => {
+  const cases = [
+    ["corrupt.jpg", { maxBytes: 1000 }, "IMAGE_CORRUPT", /cannot be read/],
+    ["photo.heic", { maxBytes: 1000 }, "IMAGE_UNSUPPORTED", /^HEIC .*only JPEG, PNG and GIF/],
+    ["animated.gif", { maxBytes: 5_000_000, maxDimension: 100 }, "IMAGE_ANIMATED", /4 frames|frames/],
+    ["photo.jpg", { maxBytes: 100 }, "IMAGE_CANNOT_FIT", /cannot be brought under 100 bytes/],
+  ];
+  for (const [name, options, code, message] of cases) {
+    await assert.rejects(fitImage(image(name), options), (e) => {
+      assert.ok(e instanceof MyLibraryError, `${name}: a MyLibraryError`);
+      assert.equal(e.code, code, name);
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+  await assert.rejects(fitImage(new Uint8Array(0), { maxBytes: 10 }), { code: "IMAGE_CORRUPT", message: "the file is empty" });
+});
+
+test("options are checked before anything is read", async () => {
+  const bad = [
+    [undefined, "options"],
+    [{}, "options.maxBytes"],
+    [{ maxBytes: 0 }, "options.maxBytes"],
+    [{ maxBytes: 1.5 }, "options.maxBytes"],
+    [{ maxBytes: 10, maxDimension: 8 }, "options.maxDimension"],
+    [{ maxBytes: 10, quality: 101 }, "options.quality"],
+    [{ maxBytes: 10, maxDimention: 100 }, "options.maxDimention"],
+  ];
+  for (const [options, argument] of bad) {
+    await assert.rejects(fitImage(image("small.jpg"), options), (e) => {
+      assert.ok(e instanceof MyLibraryError);
+      assert.equal(e.code, "INVALID_ARGUMENT");
+      assert.equal(e.argument, argument, JSON.stringify(options));
+      return true;
+    });
+  }
+  await assert.rejects(fitImage("photo.jpg", { maxBytes: 10 }), { code: "INVALID_ARGUMENT", argument: "image" });
+});
+
+test("a 12 MP photo is brought under 5 MB and to 2048 px within 100 MB", async () => {
+  const photo = image("photo-12mp.jpg");
+  const { blob, report } = await fitImage(new Blob([photo]), { maxBytes: 5_000_000, maxDimension: 2048 });
+  assert.deepEqual([report.width, report.height], [2048, 1536]);
+  assert.ok(blob.size <= 5_000_000);
+  assert.ok(report.peakMemoryBytes < 100 * 1024 * 1024, `peak ${report.peakMemoryBytes}`);
+  assert.deepEqual(dimensions(await bytesOf(blob)), { type: "jpeg", width: 2048, height: 1536, alpha: false });
+});
