@@ -55,11 +55,14 @@ export function reloadGrid() {
 /** Pulls items from the package's async iterator until the viewport (plus a screen) is filled. */
 async function loadMore() {
   if (grid.loading || grid.done || !grid.iterator) return;
+  const vp = $("viewport");
+  const wanted = () => Math.ceil((vp.scrollTop + vp.clientHeight * 2) / grid.cellH) * grid.cols;
+  // Enough items already: return before the render below, which would call this again at once
+  // (render asks for more near the end; with a short viewport that recursed without end).
+  if (grid.items.length >= wanted()) return;
   grid.loading = true;
   const gen = grid.generation;
   try {
-    const vp = $("viewport");
-    const wanted = () => Math.ceil((vp.scrollTop + vp.clientHeight * 2) / grid.cellH) * grid.cols;
     while (gen === grid.generation && grid.items.length < wanted()) {
       const batchEnd = grid.items.length + 200;
       while (gen === grid.generation && grid.items.length < batchEnd) {
