@@ -5,7 +5,9 @@ import type { ApiErrorItem } from "./ctct_mylibrary_server.js";
 /** What went wrong, as a stable code to branch on. */
 export type ErrorCode =
   | "HTTP" | "RATE_LIMITED" | "NETWORK" | "TIMEOUT" | "ABORTED" | "DECODE" | "INVALID_ARGUMENT" | "UPLOAD_FAILED" | "TOKEN"
-  | "OAUTH" | "ACCESS_DENIED" | "STATE_MISMATCH";
+  | "OAUTH" | "ACCESS_DENIED" | "STATE_MISMATCH"
+  // ctct-mylibrary/fit (fitImage, and uploadFile with `fit`)
+  | "IMAGE_CORRUPT" | "IMAGE_UNSUPPORTED" | "IMAGE_ANIMATED" | "IMAGE_CANNOT_FIT" | "IMAGE_TOO_LARGE" | "IMAGE_WORKER";
 
 /** What `new MyLibraryError(message, options)` takes. */
 export interface MyLibraryErrorOptions {

@@ -69,7 +69,29 @@ export interface UpdateOptions extends CallOptions {
 export interface UploadOptions extends CallOptions {
   /** Upload progress: real progress events in browsers, at least the start and the end elsewhere. */
   onProgress?: ((sentBytes: number, totalBytes: number) => void) | null | undefined;
+  /**
+   * Fits a JPEG, PNG or GIF under the account's upload limit first: pass `fitImage` from
+   * `ctct-mylibrary/fit`, or `{ with: fitImage, maxDimension, quality }`. The limit is the
+   * client's `maxUploadBytes`, else the account's (`getInfo`, read once), else 5242880. Other
+   * files are sent as they are; a PNG or GIF that becomes a JPEG is renamed `.jpg`.
+   */
+  fit?: FitFunction | { with: FitFunction; maxDimension?: number; quality?: number } | null | undefined;
 }
+/** What `fitImage` of `ctct-mylibrary/fit` reports (its full report has more). */
+export interface FitSummary {
+  format: "jpeg" | "png" | "gif";
+  formatIn: "jpeg" | "png" | "gif";
+  width: number;
+  height: number;
+  bytesIn: number;
+  bytes: number;
+  unchanged: boolean;
+}
+/** `fitImage` of `ctct-mylibrary/fit`, or a function like it. */
+export type FitFunction = (
+  image: Blob,
+  options: { maxBytes: number; maxDimension?: number; quality?: number },
+) => Promise<{ blob: Blob; report: FitSummary }>;
 /** Options of waitForUpload. */
 export interface WaitOptions {
   /** Time between status checks (default 1000 ms, at least 50). */
@@ -84,6 +106,8 @@ export interface WaitOptions {
 /** An uploaded file's id. */
 export interface UploadResult {
   fileId: string;
+  /** What the `fit` option did, when given one and the file is an image. */
+  fit?: FitSummary;
 }
 /** An upload status once the file is ready. */
 export type ActiveUploadStatus = UploadStatus & { status: "Active" };

@@ -755,7 +755,15 @@ function define(proto, name, value) {
  * of `pages()`.
  */
 export function wrapClient(Generated) {
-  class MyLibraryClient extends Generated {}
+  // The client's own maxUploadBytes, which the fit option prefers to the account's limit.
+  const configured = new WeakMap();
+  class MyLibraryClient extends Generated {
+    constructor(options) {
+      super(options);
+      const limit = options?.maxUploadBytes;
+      if (Number.isInteger(limit) && limit > 0) configured.set(this, limit);
+    }
+  }
   const proto = MyLibraryClient.prototype;
   const usable = (self, name) => {
     if (!(self instanceof Generated)) return unboundError(name);
@@ -806,6 +814,26 @@ export function wrapClient(Generated) {
     }[name];
     define(proto, name, entry);
   }
+  // uploadFile with `fit`: fit-upload.js (loaded when first used) fits the image, then uploads.
+  const upload = proto.uploadFile;
+  const learned = new WeakMap();
+  const uploadEntry = {
+    uploadFile(params, options) {
+      if (options === null || typeof options !== "object" || !("fit" in options)) return upload.call(this, params, options);
+      if (options.fit == null) {
+        const { fit: _, ...rest } = options;
+        return upload.call(this, params, rest);
+      }
+      const refused = usable(this, "uploadFile");
+      const site = callSite(uploadEntry);
+      if (refused) return Promise.reject(withCallerFrames(refused, site));
+      const state = { upload, configured: configured.get(this), learned };
+      return import("./fit-upload.js")
+        .then((m) => m.fitted(this, params, options, state))
+        .catch((e) => { throw withCallerFrames(e, site); });
+    },
+  }.uploadFile;
+  define(proto, "uploadFile", uploadEntry);
   define(proto, "free", function free() {
     if (this instanceof Generated && this.__wbg_ptr !== 0) Generated.prototype.free.call(this);
   });

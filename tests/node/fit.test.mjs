@@ -116,3 +116,63 @@ test("a 12 MP photo is brought under 5 MB and to 2048 px within 100 MB", async (
   assert.ok(report.peakMemoryBytes < 100 * 1024 * 1024, `peak ${report.peakMemoryBytes}`);
   assert.deepEqual(dimensions(await bytesOf(blob)), { type: "jpeg", width: 2048, height: 1536, alpha: false });
 });
+
+// uploadFile's fit option against the emulator (MYLIBRARY_EMULATOR_URL, scripts/with-emulator).
+const base = process.env.MYLIBRARY_EMULATOR_URL ?? "http://127.0.0.1:18931";
+const control = (what, body) => fetch(`${base}/_emulator/${what}`, { method: "POST", body: JSON.stringify(body) }).then((r) => r.json());
+const { MyLibraryClient } = await import(join(root, "pkg/index.node.js"));
+const client = (extra = {}) => new MyLibraryClient({ apiKey: "wasm-test-key-1234", accessToken: "wasm-test-token-5678", baseUrl: `${base}/v2`, requestsPerSecond: 0, ...extra });
+const log = async () => (await fetch(`${base}/_emulator/log`).then((r) => r.json())).map((e) => `${e.method} ${e.path}`);
+
+test("uploadFile with fit: fitted under the account's limit, and the upload ends Active at the fitted size", async (t) => {
+  await control("reset", { files: 0, folders: 0 });
+  await control("config", { max_upload_size_limit: 2_000_000 });
+  t.after(() => control("config", { max_upload_size_limit: 5_242_880 }));
+  const c = client();
+  const photo = image("photo-12mp.jpg");
+  // Without fit, the 6 MB photo is refused before anything is sent (the limit is learned by getInfo).
+  await c.getInfo();
+  await assert.rejects(c.uploadFile({ data: photo, fileName: "IMG_0001.jpg" }), { code: "INVALID_ARGUMENT" });
+  const result = await c.uploadFile({ data: new Blob([photo], { type: "image/jpeg" }), fileName: "IMG_0001.jpg" }, { fit: fitImage });
+  assert.ok(result.fit.bytes <= 2_000_000, `${result.fit.bytes} bytes`);
+  assert.equal(result.fit.bytesIn, photo.length);
+  assert.equal(result.fit.unchanged, false);
+  const status = await c.waitForUpload(result.fileId, { intervalMs: 50 });
+  assert.equal(status.status, "Active");
+  const file = await c.getFile(result.fileId);
+  assert.deepEqual([file.width, file.height], [result.fit.width, result.fit.height]);
+  assert.equal(file.size, result.fit.bytes);
+  // With a dimension: 2048 px.
+  const sized = await c.uploadFile({ data: photo, fileName: "IMG_0002.jpg" }, { fit: { with: fitImage, maxDimension: 2048, quality: 80 } });
+  assert.deepEqual([sized.fit.width, sized.fit.height, sized.fit.quality], [2048, 1536, 80]);
+  await c.waitForUpload(sized.fileId, { intervalMs: 50 });
+  const two = await c.getFile(sized.fileId);
+  assert.deepEqual([two.width, two.height], [2048, 1536]);
+});
+
+test("uploadFile with fit: the client's maxUploadBytes first; a PNG made JPEG is renamed; documents are sent as they are", async () => {
+  await control("reset", { files: 0, folders: 0 });
+  const c = client({ maxUploadBytes: 300_000 });
+  await fetch(`${base}/_emulator/log`, { method: "DELETE" });
+  const png = await c.uploadFile({ data: image("opaque.png"), fileName: "chart.png", fileType: "PNG" }, { fit: fitImage });
+  assert.equal(png.fit.format, "jpeg");
+  assert.ok(png.fit.bytes <= 300_000);
+  const file = await c.getFile(png.fileId);
+  assert.equal(file.name, "chart.jpg");
+  assert.equal(file.file_type, "JPG");
+  const sent = await log();
+  assert.ok(sent.includes("POST /v2/library/files"), sent.join(", "));
+  assert.ok(!sent.includes("GET /v2/library/info"), "a configured limit needs no getInfo");
+  const pdf = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x34, 0x0a]);
+  const doc = await c.uploadFile({ data: pdf, fileName: "terms.pdf" }, { fit: fitImage });
+  assert.equal(doc.fit, undefined, "not an image: no fit");
+  assert.equal((await c.getFile(doc.fileId)).size, pdf.length);
+  // fit: null is no fit; a wrong fit is refused before anything is sent.
+  const plain = await c.uploadFile({ data: image("small.jpg"), fileName: "small.jpg" }, { fit: null });
+  assert.equal(plain.fit, undefined);
+  await fetch(`${base}/_emulator/log`, { method: "DELETE" });
+  await assert.rejects(c.uploadFile({ data: image("small.jpg"), fileName: "s.jpg" }, { fit: "yes" }), { code: "INVALID_ARGUMENT", argument: "options.fit" });
+  await assert.rejects(c.uploadFile({ data: image("small.jpg"), fileName: "s.jpg" }, { fit: { with: fitImage, maxDimensions: 10 } }), { code: "INVALID_ARGUMENT", argument: "options.fit.maxDimensions" });
+  await assert.rejects(c.uploadFile({ data: image("photo.heic"), fileName: "p.jpg" }, { fit: fitImage }), { code: "IMAGE_UNSUPPORTED" });
+  assert.deepEqual(await log(), [], "nothing sent");
+});

@@ -63,12 +63,15 @@ test("CommonJS require works too", () => {
 test("the package holds what it should and nothing more", () => {
   const files = execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: join(root, "pkg"), encoding: "utf8" });
   const listed = JSON.parse(files)[0].files.map((f) => f.path).sort();
-  for (const f of ["index.browser.js", "index.node.js", "index.deno.js", "index.workerd.js", "index.d.ts", "ctct_mylibrary_bg.wasm", "ctct_mylibrary.js", "package.json", "README.md", "LICENSE", "CHANGELOG.md"]) {
+  for (const f of ["index.browser.js", "index.node.js", "index.deno.js", "index.workerd.js", "index.d.ts", "ctct_mylibrary_bg.wasm", "ctct_mylibrary.js", "package.json", "README.md", "LICENSE", "CHANGELOG.md",
+    "fit.browser.js", "fit.node.js", "fit.deno.js", "fit.workerd.js", "fit-core.js", "fit-engine.js", "fit-worker.js", "fit.d.ts", "fit.d.cts"]) {
     assert.ok(listed.includes(f), `${f} is packed`);
   }
   assert.ok(listed.some((f) => f.endsWith("runtime.js")), "the JS runtime is packed");
-  // two builds: the browser's, and the servers' (Node, Deno, workerd: plus forward and limiter)
-  assert.deepEqual(listed.filter((f) => f.endsWith(".wasm")), ["ctct_mylibrary_bg.wasm", "ctct_mylibrary_server_bg.wasm"]);
+  assert.ok(listed.some((f) => f.endsWith("src/js/fit-upload.js")), "uploadFile's fit option is packed beside the runtime");
+  // two builds: the browser's, and the servers' (Node, Deno, workerd: plus forward and limiter);
+  // and the optional fit's, loaded only by ctct-mylibrary/fit
+  assert.deepEqual(listed.filter((f) => f.endsWith(".wasm")), ["ctct_mylibrary_bg.wasm", "ctct_mylibrary_server_bg.wasm", "fit.wasm"]);
 });
 
 test("every JavaScript file ships a source map that names its own sources", () => {
@@ -91,7 +94,10 @@ test("every JavaScript file ships a source map that names its own sources", () =
 test("the ErrorCode type lists every code the client gives", () => {
   const rust = readFileSync(join(root, "src/error.rs"), "utf8");
   const body = rust.slice(rust.indexOf("pub fn as_str(self)"), rust.indexOf("/// One entry of a v2 error array"));
-  const codes = [...body.matchAll(/=> "([A-Z_]+)"/g)].map((m) => m[1]).sort();
+  // and the fit's (fit/src/lib.rs, plus the browser's worker failing to load)
+  const fit = readFileSync(join(root, "fit/src/lib.rs"), "utf8");
+  const fitBody = fit.slice(fit.indexOf("pub fn code(self)"), fit.indexOf("/// An image that could not be fitted"));
+  const codes = [...new Set([...body.matchAll(/=> "([A-Z_]+)"/g), ...fitBody.matchAll(/=> "([A-Z_]+)"/g)].map((m) => m[1]).concat("IMAGE_WORKER"))].sort();
   assert.ok(codes.length >= 9, codes.join());
   for (const dts of ["index.d.ts", "index.d.cts"]) {
     const text = readFileSync(join(root, "pkg", dts), "utf8");

@@ -2,6 +2,7 @@
 import { MyLibraryClient, MyLibraryError, type LibraryFile } from "ctct-mylibrary";
 import { authorizationUrl, parseCallback, exchangeCode, tokenInfo } from "ctct-mylibrary/oauth";
 import { MyLibraryClient as BrowserClient } from "ctct-mylibrary-browser-types";
+import { fitImage } from "ctct-mylibrary/fit";
 const client = new MyLibraryClient({ apiKey: "k", accessToken: "t" });
 client.listFiles({ limt: 5 }); // @expect-error unknown option
 client.listFiles({ sortBy: "ADDED_DATE" }); // @expect-error alias is not a request value
@@ -32,3 +33,9 @@ new BrowserClient({ baseUrl: "https://a.example/v2", limiter: { acquire: async (
 client.forward(new Request("https://a.example/v2/library/info"), { retries: 1 }); // @expect-error forward takes the call options
 new MyLibraryClient({ limiter: { acquire: () => 1 } }); // @expect-error acquire answers a promise
 void a, b, c, d;
+fitImage(new Blob([]), {}); // @expect-error maxBytes is required
+fitImage(new Blob([]), { maxBytes: 10, maxDimention: 100 }); // @expect-error misspelt fit option
+fitImage("photo.jpg", { maxBytes: 10 }); // @expect-error an image is bytes
+async function f() { const { report } = await fitImage(new Blob([]), { maxBytes: 10 }); const q: number = report.quality; return q; } // @expect-error quality is null for PNG
+client.uploadFile({ data: new Blob([]), fileName: "a.jpg" }, { fit: true }); // @expect-error fit is a function or { with }
+client.uploadFile({ data: new Blob([]), fileName: "a.jpg" }, { fit: { maxDimension: 100 } }); // @expect-error fit needs its function
