@@ -297,13 +297,26 @@ pub fn fit(input: &[u8], options: &Options) -> Result<Fitted, FitError> {
             ),
         ));
     }
-    // The first target: the largest dimensions within `max_dimension`, as displayed.
-    let (mut tw, mut th) = within(width_in, height_in, limit);
-    // The decoder works in the stored orientation.
+    // The first target: the largest dimensions within `max_dimension` and MAX_OUTPUT_PIXELS,
+    // as displayed.
+    let (tw, th) = within(width_in, height_in, limit);
+    let (mut tw, mut th) = within_pixels(tw, th, MAX_OUTPUT_PIXELS);
+    // The decoder works in the stored orientation; a JPEG at the least reduction (1, 1/2, 1/4,
+    // 1/8) that stays at least the target and within MAX_DECODE_PIXELS.
     let (sw, sh) = orient::stored(tw, th, orientation);
-    let pixels = decode::pixels(input, &header, sw, sh)?;
+    let (dw, dh) = match header.format {
+        Format::Jpeg => decode_size(header.width, header.height, sw, sh),
+        _ => (header.width, header.height),
+    };
+    let pixels = decode::pixels(input, &header, dw, dh)?;
     report.decoded_width = pixels.width;
     report.decoded_height = pixels.height;
+    // A decode smaller than the target (the pixel cap chose it): the target shrinks to it.
+    if pixels.width < sw || pixels.height < sh {
+        let (w, h) = orient::displayed(pixels.width, pixels.height, orientation);
+        (tw, th) = within(tw, th, w.max(h));
+        (tw, th) = (tw.min(w), th.min(h));
+    }
     let alpha = pixels.channels == 4;
     let format = if alpha { Format::Png } else { Format::Jpeg };
     report.format = format;
@@ -383,6 +396,43 @@ pub fn fit(input: &[u8], options: &Options) -> Result<Fitted, FitError> {
     }
 }
 
+/// The most pixels decoded (4096×3072): with the input, the decoder's planes and the resize,
+/// a fit then stays under the 128 MB of a Worker. A larger JPEG is decoded scaled down.
+pub const MAX_DECODE_PIXELS: u64 = 4096 * 3072;
+/// The most pixels written (2560×1920, 4.9 MP): the encoder holds about 7 bytes per pixel.
+pub const MAX_OUTPUT_PIXELS: u64 = 2560 * 1920;
+
+/// `w`×`h` scaled down (aspect kept) to at most `max` pixels.
+fn within_pixels(w: u32, h: u32, max: u64) -> (u32, u32) {
+    let n = w as u64 * h as u64;
+    if n <= max {
+        return (w, h);
+    }
+    let scale = (max as f64 / n as f64).sqrt();
+    let side = |v: u32| ((v as f64 * scale).floor() as u32).max(1);
+    (side(w), side(h))
+}
+
+/// The size to decode a stored `w`×`h` JPEG at, for a stored target of `tw`×`th`: the least
+/// IDCT reduction whose result is at least the target and at most MAX_DECODE_PIXELS, else the
+/// least reduction within MAX_DECODE_PIXELS.
+fn decode_size(w: u32, h: u32, tw: u32, th: u32) -> (u32, u32) {
+    let at = |d: u32| (w.div_ceil(d), h.div_ceil(d));
+    let fits = |(a, b): (u32, u32)| (a as u64) * (b as u64) <= MAX_DECODE_PIXELS;
+    // From the smallest decode up: the first large enough, within the cap.
+    for d in [8, 4, 2, 1] {
+        let size = at(d);
+        if size.0 >= tw && size.1 >= th && fits(size) {
+            return size;
+        }
+    }
+    [1, 2, 4, 8]
+        .into_iter()
+        .map(at)
+        .find(|s| fits(*s))
+        .unwrap_or(at(8))
+}
+
 /// The largest dimensions with the aspect of `w`×`h` whose larger side is at most `limit`
 /// (never larger than `w`×`h`).
 fn within(w: u32, h: u32, limit: u32) -> (u32, u32) {
@@ -398,6 +448,19 @@ fn within(w: u32, h: u32, limit: u32) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decoding_stays_within_the_pixel_cap() {
+        // 4000x3000 to 2048: full size (1/2 would be smaller than the target).
+        assert_eq!(decode_size(4000, 3000, 2048, 1536), (4000, 3000));
+        // to 1100: 1/2 (2000x1500) is the most reduction still large enough; to 1000, 1/4.
+        assert_eq!(decode_size(4000, 3000, 1100, 825), (2000, 1500));
+        assert_eq!(decode_size(4000, 3000, 1000, 750), (1000, 750));
+        // 20 MP to 3072: full size is over the cap, so 1/2, smaller than the target.
+        assert_eq!(decode_size(5472, 3648, 3072, 2048), (2736, 1824));
+        assert_eq!(within_pixels(5472, 3648, MAX_OUTPUT_PIXELS), (2715, 1810));
+        assert_eq!(within_pixels(100, 50, MAX_OUTPUT_PIXELS), (100, 50));
+    }
 
     #[test]
     fn within_keeps_the_aspect_and_never_upscales() {

@@ -54,7 +54,9 @@ export type FitErrorCode =
 /**
  * Fits an image under `maxBytes` (and `maxDimension`) before upload: JPEG, PNG and GIF; EXIF
  * orientation applied; never upscaled; an image that already fits comes back unchanged.
- * In browsers it runs in a Web Worker. Rejects with a `MyLibraryError` whose code is a
+ * In browsers it runs in a Web Worker. So that a fit stays within a Worker's 128 MB, at most
+ * 4096×3072 pixels are decoded (a larger JPEG is decoded scaled down) and at most 2560×1920
+ * written. Rejects with a `MyLibraryError` whose code is a
  * `FitErrorCode` (HEIC and other formats: `IMAGE_UNSUPPORTED`; an animated GIF that does not
  * fit: `IMAGE_ANIMATED`).
  */
