@@ -117,3 +117,17 @@ test("typed errors cross the worker as the package's MyLibraryError; a PNG keeps
   assert.equal(out.corner, 255);
   assert.deepEqual(page.errors, []);
 });
+
+test("the demo fits a dropped photo and shows its size before and after", async () => {
+  await page.reload();
+  await page.waitForSelector("html[data-ready=true]");
+  await page.setInputFiles("#upload-input", join(imageDir, "photo-12mp.jpg"));
+  const row = page.locator("#uploads li[data-name='photo-12mp.jpg']");
+  await row.waitFor();
+  await page.waitForSelector("#uploads li[data-name='photo-12mp.jpg'][data-status=Active]", { timeout: 30000 });
+  const fitted = await row.locator(".fitted").textContent();
+  // 6.0 MB over the default 5 MiB limit: at most 2560x1920 written (the fit's pixel cap).
+  assert.match(fitted, /^fitted 5\.8 MB → [\d.]+ (KB|MB) · 4000×3000 → 2560×1920$/);
+  await page.waitForFunction(() => [...document.querySelectorAll(".cell .meta")].some((m) => m.textContent.includes("2560×1920")));
+  assert.deepEqual(page.errors, []);
+});

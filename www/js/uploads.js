@@ -1,5 +1,9 @@
 // Uploads by the file picker or by dropping files on the grid, each with a live status row.
 import { MyLibraryError } from "../pkg/index.browser.js";
+// Photos are fitted under the account's upload limit before they are sent (in a Web Worker;
+// the fit's wasm loads with the first photo).
+import { fitImage } from "../pkg/fit.browser.js";
+import { fmtBytes } from "./format.js";
 import { $, el } from "./dom.js";
 import { state } from "./state.js";
 import { client } from "./client.js";
@@ -16,9 +20,14 @@ async function upload(file) {
   $("uploads").append(row);
   const set = (s, cls = s) => { status.textContent = s; status.className = `status-${cls}`; row.dataset.status = cls; };
   try {
-    const { fileId } = await client.uploadFile({ data: file, fileName: file.name, folderId }, {
+    const { fileId, fit } = await client.uploadFile({ data: file, fileName: file.name, folderId }, {
       onProgress: (sent, total) => { bar.max = total || 1; bar.value = sent; },
+      fit: fitImage,
     });
+    if (fit && !fit.unchanged) {
+      // What the fit did: size and dimensions before and after.
+      row.querySelector(".name").after(el("span", { class: "fitted", text: `fitted ${fmtBytes(fit.bytesIn)} → ${fmtBytes(fit.bytes)} · ${fit.widthIn}×${fit.heightIn} → ${fit.width}×${fit.height}` }));
+    }
     row.dataset.id = fileId;
     for (;;) {
       const [st] = await client.getUploadStatus(fileId);
