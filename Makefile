@@ -51,6 +51,8 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy --all-targets --features native -- -D warnings
 	$(CARGO) clippy --all-targets --features native,edge -- -D warnings
+	$(CARGO) clippy --all-targets --features native,fit -- -D warnings
+	$(CARGO) clippy --lib --target wasm32-unknown-unknown --features fit -- -D warnings
 	$(CARGO) clippy --lib --tests --target wasm32-unknown-unknown --features js,edge -- -D warnings
 	$(CARGO) clippy --lib --tests --target wasm32-unknown-unknown --features edge -- -D warnings
 	$(CARGO) clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
@@ -58,7 +60,7 @@ lint:
 	$(CARGO) clippy --lib --target wasm32-unknown-unknown --features js,edge,small-alloc -- -D warnings
 	cd examples/worker-rs && $(CARGO) fmt -- --check
 	cd examples/worker-rs && $(CARGO) clippy --target wasm32-unknown-unknown -- -D warnings
-	$(CARGO) clippy -p ctct-mylibrary-fit --target wasm32-unknown-unknown -- -D warnings
+	$(CARGO) clippy -p ctct-mylibrary-fit --target wasm32-unknown-unknown --features exports -- -D warnings
 
 ## worker-rs: the Rust Worker (examples/worker-rs) in examples/worker-rs/build: cargo, the pinned wasm-bindgen,
 ## wasm-opt and esbuild, nothing downloaded (`node examples/worker-rs/dev.mjs` serves it on workerd)
@@ -70,16 +72,16 @@ worker-rs: bootstrap
 test-native:
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
-	$(CARGO) test -p ctct-mylibrary --doc --features native
+	$(CARGO) test -p ctct-mylibrary --doc --features native,fit
 	# the crate's documentation, with no warning, on each target and feature set a user builds
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p ctct-mylibrary --no-deps
-	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p ctct-mylibrary --no-deps --features native
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p ctct-mylibrary --no-deps --features native,fit
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p ctct-mylibrary --no-deps --target wasm32-unknown-unknown --features edge
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p ctct-mylibrary --no-deps --target wasm32-unknown-unknown --features js,edge
 	# ... and an example on every public function and method
 	scripts/check-doc-examples
 	$(CARGO) build -p mylibrary-emulator
-	$(CARGO) test --features native --lib --test native -- --show-output --test-threads=4
+	$(CARGO) test --features native,fit --lib --test native -- --show-output --test-threads=4
 
 test-types:
 	$(TSC) -p tests/types/tsconfig.json

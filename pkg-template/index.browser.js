@@ -4,5 +4,5 @@ import { wrapClient } from "__RUNTIME__";
 
 await init({ module_or_path: new URL("./ctct_mylibrary_bg.wasm", import.meta.url) });
 
-export const MyLibraryClient = wrapClient(Generated);
+export const MyLibraryClient = wrapClient(Generated, () => import("./fit-upload.js"));
 export { MyLibraryError } from "__RUNTIME__";

@@ -7,5 +7,5 @@ import { withForward } from "__EDGE__";
 
 initSync({ module: readFileSync(new URL("./ctct_mylibrary_server_bg.wasm", import.meta.url)) });
 
-export const MyLibraryClient = withForward(wrapClient(Generated));
+export const MyLibraryClient = withForward(wrapClient(Generated, () => import("./fit-upload.js")));
 export { MyLibraryError } from "__RUNTIME__";

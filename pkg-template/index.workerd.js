@@ -7,5 +7,5 @@ import { withForward } from "__EDGE__";
 
 initSync({ module: wasm });
 
-export const MyLibraryClient = withForward(wrapClient(Generated));
+export const MyLibraryClient = withForward(wrapClient(Generated, () => import("./fit-upload.js")));
 export { MyLibraryError } from "__RUNTIME__";

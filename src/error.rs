@@ -40,6 +40,21 @@ pub enum ErrorCode {
     AccessDenied,
     /// A callback's `state` is missing or not the authorization request's: it may be forged.
     StateMismatch,
+    /// An image to fit cannot be read (feature `fit`).
+    #[cfg(feature = "fit")]
+    ImageCorrupt,
+    /// An image to fit is of a format the fit does not read: HEIC, WebP, ... (feature `fit`).
+    #[cfg(feature = "fit")]
+    ImageUnsupported,
+    /// An animated GIF that does not fit: fitting would flatten it (feature `fit`).
+    #[cfg(feature = "fit")]
+    ImageAnimated,
+    /// An image that stays over the limit at the lowest quality and size (feature `fit`).
+    #[cfg(feature = "fit")]
+    ImageCannotFit,
+    /// An image too large to decode (feature `fit`).
+    #[cfg(feature = "fit")]
+    ImageTooLarge,
 }
 
 impl ErrorCode {
@@ -63,6 +78,16 @@ impl ErrorCode {
             ErrorCode::OAuth => "OAUTH",
             ErrorCode::AccessDenied => "ACCESS_DENIED",
             ErrorCode::StateMismatch => "STATE_MISMATCH",
+            #[cfg(feature = "fit")]
+            ErrorCode::ImageCorrupt => "IMAGE_CORRUPT",
+            #[cfg(feature = "fit")]
+            ErrorCode::ImageUnsupported => "IMAGE_UNSUPPORTED",
+            #[cfg(feature = "fit")]
+            ErrorCode::ImageAnimated => "IMAGE_ANIMATED",
+            #[cfg(feature = "fit")]
+            ErrorCode::ImageCannotFit => "IMAGE_CANNOT_FIT",
+            #[cfg(feature = "fit")]
+            ErrorCode::ImageTooLarge => "IMAGE_TOO_LARGE",
         }
     }
 }

@@ -1824,3 +1824,125 @@ async fn eight_tasks_share_one_client_at_four_requests_a_second() {
     // Measured by answers, not by starts: a little room for the first window's latency.
     assert!((3.0..=4.1).contains(&steady), "{steady} req/s");
 }
+
+// ---------------------------------------------------------------- fit before upload (feature fit)
+
+#[cfg(feature = "fit")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn images_are_fitted_under_the_upload_limit_before_upload() {
+    use ctct_mylibrary::client::Fit;
+    use ctct_mylibrary_fit::test_image as img;
+    let emu = Emulator::start(&[]);
+    emu.config(json!({ "max_upload_size_limit": 300_000 }))
+        .await;
+    let client = emu.client();
+    let photo = img::jpeg(1600, 1200, 95, Some(6));
+    assert!(
+        photo.len() > 300_000,
+        "the photo is over the limit: {}",
+        photo.len()
+    );
+
+    // Over the account's limit, which is read once (info), then fitted and sent.
+    emu.clear_log().await;
+    let up = client
+        .files()
+        .upload(photo.clone(), "IMG_0001.jpg")
+        .fit(Fit::new())
+        .await
+        .unwrap();
+    let r = up.fit.clone().expect("a report");
+    assert!(r.bytes <= 300_000 && r.bytes_in == photo.len() as u64);
+    assert_eq!((r.width_in, r.height_in, r.orientation), (1200, 1600, 6));
+    let sent: Vec<_> = emu
+        .log()
+        .await
+        .into_iter()
+        .map(|(m, p, _)| format!("{m} {p}"))
+        .collect();
+    assert_eq!(sent, ["GET /v2/library/info", "POST /v2/library/files"]);
+    client.files().wait_until_active(&up.file_id).await.unwrap();
+    let file = client.files().get(&up.file_id).await.unwrap();
+    assert_eq!((file.width, file.height), (r.width as u64, r.height as u64));
+    assert_eq!(file.size, r.bytes);
+
+    // The limit is known now; a dimension and a quality; the same call awaited with send().
+    emu.clear_log().await;
+    let sized = client
+        .files()
+        .upload(photo.clone(), "IMG_0002.jpg")
+        .fit(Fit::new().max_dimension(800).quality(70))
+        .send()
+        .await
+        .unwrap();
+    let r = sized.fit.expect("a report");
+    assert_eq!((r.width, r.height, r.quality), (600, 800, Some(70)));
+    assert_eq!(emu.log().await.len(), 1, "no second info");
+
+    // An opaque PNG becomes a JPEG, renamed; its type follows.
+    let png = img::png(900, 600, false);
+    let up = client
+        .files()
+        .upload(png, "chart.png")
+        .file_type(FileType::Png)
+        .fit(Fit::new().max_dimension(450))
+        .await
+        .unwrap();
+    assert_eq!(
+        up.fit.as_ref().map(|r| r.format),
+        Some(ctct_mylibrary_fit::Format::Jpeg)
+    );
+    let file = client.files().get(&up.file_id).await.unwrap();
+    assert_eq!(
+        (file.name.as_str(), file.file_type),
+        ("chart.jpg", FileType::Jpg)
+    );
+
+    // A document is sent as it is.
+    let pdf = b"%PDF-1.4\n".to_vec();
+    let doc = client
+        .files()
+        .upload(pdf.clone(), "terms.pdf")
+        .fit(Fit::new())
+        .await
+        .unwrap();
+    assert!(doc.fit.is_none());
+    assert_eq!(
+        client.files().get(&doc.file_id).await.unwrap().size,
+        pdf.len() as u64
+    );
+
+    // What cannot be fitted is a typed error, and nothing is sent.
+    emu.clear_log().await;
+    let heic = b"\0\0\0\x1cftypheic\0\0\0\0mif1heicmiaf\0\0\0\0meta".to_vec();
+    let e = client
+        .files()
+        .upload(heic, "p.jpg")
+        .fit(Fit::new())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::ImageUnsupported);
+    assert!(
+        e.message().starts_with("Files::upload: HEIC"),
+        "{}",
+        e.message()
+    );
+    let e = client
+        .files()
+        .upload(img::gif(400, 300, 3), "anim.gif")
+        .fit(Fit::new().max_dimension(100))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::ImageAnimated);
+    let e = client
+        .files()
+        .upload(photo, "IMG_0003.jpg")
+        .fit(Fit::new().max_dimension(4))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.code(), e.argument()),
+        (ErrorCode::InvalidArgument, Some("fit"))
+    );
+    assert_eq!(emu.log().await, [], "nothing sent");
+}

@@ -1,5 +1,6 @@
-// Bundles the app with esbuild. esbuild does not follow `new URL("./x.wasm", import.meta.url)`,
-// so the .wasm is copied next to the bundle, where that URL points.
+// Bundles the app with esbuild. esbuild does not follow `new URL("./x", import.meta.url)`, so
+// what such URLs name is copied next to the bundle, where they point: the core's .wasm, and
+// ctct-mylibrary/fit's Web Worker, its engine and its .wasm.
 import { build } from "esbuild";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -9,5 +10,5 @@ const out = process.argv[2] ?? "dist-esbuild";
 mkdirSync(out, { recursive: true });
 await build({ entryPoints: ["main.js"], bundle: true, format: "esm", target: "esnext", outfile: join(out, "main.js"), logLevel: "error" });
 const pkgDir = dirname(createRequire(import.meta.url).resolve("ctct-mylibrary/package.json"));
-copyFileSync(join(pkgDir, "ctct_mylibrary_bg.wasm"), join(out, "ctct_mylibrary_bg.wasm"));
+for (const f of ["ctct_mylibrary_bg.wasm", "fit-worker.js", "fit-engine.js", "fit.wasm"]) copyFileSync(join(pkgDir, f), join(out, f));
 copyFileSync("index.html", join(out, "index.html"));

@@ -23,7 +23,9 @@ mod encode;
 mod orient;
 #[doc(hidden)]
 pub mod test_image;
-#[cfg(target_arch = "wasm32")]
+/// The fit wasm's exports (and its allocator): only in the package's own build (feature
+/// `exports`), never in a Rust program that links this crate.
+#[cfg(all(target_arch = "wasm32", feature = "exports"))]
 mod wasm;
 
 use std::fmt;

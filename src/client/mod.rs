@@ -33,6 +33,8 @@
 //! On every target a call is cancelled by dropping its future.
 
 mod call;
+#[cfg(feature = "fit")]
+mod fit;
 #[cfg(all(feature = "edge", target_arch = "wasm32"))]
 mod forward;
 #[cfg(all(feature = "edge", feature = "js", target_arch = "wasm32"))]
@@ -41,6 +43,8 @@ mod page;
 mod wait;
 
 pub use call::{Call, Output, Run, one_step};
+#[cfg(feature = "fit")]
+pub use fit::{Fit, FitReport, FitUpload, FittedUpload};
 pub use page::{Items, Page};
 pub use wait::WaitUntilActive;
 

@@ -754,7 +754,7 @@ function define(proto, name, value) {
  * throwing; `free()` (and `Symbol.dispose`) safe to call twice; and the item iterators, made
  * of `pages()`.
  */
-export function wrapClient(Generated) {
+export function wrapClient(Generated, loadFit) {
   // The client's own maxUploadBytes, which the fit option prefers to the account's limit.
   const configured = new WeakMap();
   class MyLibraryClient extends Generated {
@@ -814,7 +814,8 @@ export function wrapClient(Generated) {
     }[name];
     define(proto, name, entry);
   }
-  // uploadFile with `fit`: fit-upload.js (loaded when first used) fits the image, then uploads.
+  // uploadFile with `fit`: the package's fit-upload.js (loadFit, when first used) fits the image,
+  // then uploads. The entries pass loadFit; the runtime itself imports nothing.
   const upload = proto.uploadFile;
   const learned = new WeakMap();
   const uploadEntry = {
@@ -828,7 +829,8 @@ export function wrapClient(Generated) {
       const site = callSite(uploadEntry);
       if (refused) return Promise.reject(withCallerFrames(refused, site));
       const state = { upload, configured: configured.get(this), learned };
-      return import("./fit-upload.js")
+      const load = loadFit ?? (() => Promise.reject(new MyLibraryError("options.fit: this build has no fit", { argument: "options.fit" })));
+      return load()
         .then((m) => m.fitted(this, params, options, state))
         .catch((e) => { throw withCallerFrames(e, site); });
     },

@@ -30,12 +30,12 @@ for (const name of Object.keys(cases)) {
   });
 }
 
-test("the entry imports nothing but the runtime, which imports nothing at load (fit-upload.js only when uploadFile's fit is used): no wasm is loaded", async () => {
+test("the entry imports nothing but the runtime, which imports nothing: no wasm is loaded", async () => {
   const imports = (file) => [...readFileSync(file, "utf8").matchAll(/(?:^|[;\n}])\s*(?:import|export)\b[^;"'`]*?from\s*"([^"]+)"|import\s*\(\s*"([^"]+)"/g)].map((m) => m[1] ?? m[2]);
   const entry = resolve(root, "pkg/oauth.js");
   const runtime = readdirSync(resolve(root, "pkg/snippets"))[0];
   assert.deepEqual(imports(entry), [`./snippets/${runtime}/src/js/runtime.js`]);
-  assert.deepEqual(imports(resolve(root, "pkg/snippets", runtime, "src/js/runtime.js")), ["./fit-upload.js"]);
+  assert.deepEqual(imports(resolve(root, "pkg/snippets", runtime, "src/js/runtime.js")), []);
   assert.ok(!/\.wasm|WebAssembly/.test(readFileSync(entry, "utf8")));
   // and in a fresh process, importing it instantiates nothing
   const out = execFileSync(process.execPath, ["--input-type=module", "-e", `

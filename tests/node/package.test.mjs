@@ -68,7 +68,7 @@ test("the package holds what it should and nothing more", () => {
     assert.ok(listed.includes(f), `${f} is packed`);
   }
   assert.ok(listed.some((f) => f.endsWith("runtime.js")), "the JS runtime is packed");
-  assert.ok(listed.some((f) => f.endsWith("src/js/fit-upload.js")), "uploadFile's fit option is packed beside the runtime");
+  assert.ok(listed.includes("fit-upload.js"), "uploadFile's fit option is packed");
   // two builds: the browser's, and the servers' (Node, Deno, workerd: plus forward and limiter);
   // and the optional fit's, loaded only by ctct-mylibrary/fit
   assert.deepEqual(listed.filter((f) => f.endsWith(".wasm")), ["ctct_mylibrary_bg.wasm", "ctct_mylibrary_server_bg.wasm", "fit.wasm"]);

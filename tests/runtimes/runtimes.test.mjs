@@ -71,6 +71,8 @@ test("Vite and esbuild builds run in Chromium", async () => {
       assert.match(stack, /^MyLibraryError: getFile\("no-such-file"\): The MyLibrary API answered HTTP 404/, `${app}: ${stack}`);
       assert.match(stack, /openMissingFile/, `${app}: ${stack}`);
       assert.ok(!/wasm-function|wasm:\/\//.test(stack), `${app}: ${stack}`);
+      // ctct-mylibrary/fit: its worker loaded from the build, under the emulator's CSP
+      assert.match(await page.getAttribute("html", "data-fit"), /^jpeg 64x\d+ from \d+x\d+$/, app);
       assert.deepEqual(errors.filter((e) => !/404/.test(e)), [], app);
       await page.close();
     }
@@ -82,8 +84,14 @@ test("Vite and esbuild builds run in Chromium", async () => {
 test("the bundled apps carry the package's browser wasm unchanged", () => {
   const original = sha(join(project, "node_modules/ctct-mylibrary/ctct_mylibrary_bg.wasm"));
   const esbuildCopy = sha(join(www, "esbuild/ctct_mylibrary_bg.wasm"));
-  const viteAsset = readdirSync(join(www, "vite/assets")).find((f) => f.endsWith(".wasm"));
+  const viteAsset = readdirSync(join(www, "vite/assets")).find((f) => f.startsWith("ctct_mylibrary_bg") && f.endsWith(".wasm"));
   assert.ok(viteAsset, "Vite emitted the wasm as an asset");
   assert.equal(esbuildCopy, original);
   assert.equal(sha(join(www, "vite/assets", viteAsset)), original);
+  // and ctct-mylibrary/fit's wasm, which only its worker loads
+  const fit = sha(join(project, "node_modules/ctct-mylibrary/fit.wasm"));
+  assert.equal(sha(join(www, "esbuild/fit.wasm")), fit);
+  const viteFit = readdirSync(join(www, "vite/assets")).find((f) => f.startsWith("fit") && f.endsWith(".wasm"));
+  assert.ok(viteFit, "Vite emitted the fit wasm as an asset");
+  assert.equal(sha(join(www, "vite/assets", viteFit)), fit);
 });

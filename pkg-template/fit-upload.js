@@ -1,6 +1,6 @@
-// uploadFile's `fit` option (loaded by runtime.js when first used, so that clients that never
-// fit an image do not carry it): the image fitted under the upload limit, then uploaded.
-import { MyLibraryError, blobType, toBlob } from "./runtime.js";
+// uploadFile's `fit` option, loaded by the entry when first used (so that clients that never fit
+// an image do not carry it): the image fitted under the upload limit, then uploaded.
+import { MyLibraryError, blobType, toBlob } from "__RUNTIME__";
 
 const DEFAULT_UPLOAD_LIMIT = 5242880;
 const FIT_KEYS = ["with", "maxDimension", "quality"];
