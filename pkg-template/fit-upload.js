@@ -28,19 +28,32 @@ function imageType(params) {
   return { "image/jpeg": "JPG", "image/png": "PNG", "image/gif": "GIF" }[mime] ?? null;
 }
 
-/** The limit: the client's maxUploadBytes, else the account's (getInfo, once), else 5242880. */
-async function limitOf(client, signal, state) {
+/** The limit: the client's maxUploadBytes, else the account's (getInfo, once per client: calls
+ * made meanwhile share it), else 5242880. */
+async function limitOf(client, rest, state) {
   if (state.configured !== undefined) return state.configured;
-  if (!state.learned.has(client)) {
-    try {
-      const info = await client.getInfo(signal ? { signal } : undefined);
-      state.learned.set(client, info.max_upload_size_limit);
-    } catch (e) {
-      if (e?.code === "ABORTED" || e?.code === "TIMEOUT") throw e;
-      return DEFAULT_UPLOAD_LIMIT;
-    }
+  let asked = state.learned.get(client);
+  if (asked === undefined) {
+    const o = {};
+    if (rest.signal != null) o.signal = rest.signal;
+    if (rest.timeoutMs != null) o.timeoutMs = rest.timeoutMs;
+    asked = client.getInfo(o).then((info) => info.max_upload_size_limit);
+    state.learned.set(client, asked);
+    // A failure is not kept: the next upload asks again.
+    asked.catch(() => state.learned.delete(client));
   }
-  return state.learned.get(client);
+  try {
+    return await asked;
+  } catch (e) {
+    if (e?.code === "ABORTED" || e?.code === "TIMEOUT") throw e;
+    return DEFAULT_UPLOAD_LIMIT;
+  }
+}
+
+/** `name` with its extension (the part after its last dot) replaced by `ext`, as the Rust face does. */
+function renamed(name, ext) {
+  const dot = name.lastIndexOf(".");
+  return `${dot > 0 ? name.slice(0, dot) : name}.${ext}`;
 }
 
 /** uploadFile(params, options) with `options.fit`, over the client's own upload. */
@@ -50,7 +63,7 @@ export async function fitted(client, params, options, state) {
   const upload = (p) => state.upload.call(client, p, rest);
   if (params === null || typeof params !== "object" || toBlob(params.data) === undefined) return upload(params);
   if (imageType(params) === null) return upload(params);
-  const maxBytes = await limitOf(client, rest.signal, state);
+  const maxBytes = await limitOf(client, rest, state);
   const o = { maxBytes };
   if (how.maxDimension !== undefined) o.maxDimension = how.maxDimension;
   if (how.quality !== undefined) o.quality = how.quality;
@@ -60,7 +73,7 @@ export async function fitted(client, params, options, state) {
     next = { ...params, data: blob };
     if (report.format !== report.formatIn) {
       const ext = report.format === "png" ? "png" : "jpg";
-      next.fileName = String(params.fileName).replace(/(\.[A-Za-z]+)?$/, `.${ext}`);
+      if (typeof params.fileName === "string") next.fileName = renamed(params.fileName, ext);
       if (params.fileType != null) next.fileType = ext.toUpperCase();
     }
   }

@@ -62,7 +62,8 @@ pub(crate) fn sniff(b: &[u8]) -> Result<Format, FitError> {
     ))
 }
 
-fn check_size(w: u32, h: u32) -> Result<(), FitError> {
+/// Refuses an image with no pixels, or more than MAX_PIXELS.
+pub(crate) fn check_size(w: u32, h: u32) -> Result<(), FitError> {
     if w == 0 || h == 0 {
         return Err(FitError::new(
             ErrorKind::Corrupt,
@@ -112,24 +113,18 @@ pub(crate) fn header(b: &[u8]) -> Result<Header, FitError> {
             }
         }
         Format::Gif => {
+            // Frames counted without decoding them (nothing allocated for their pixels), each
+            // checked against the screen, so that a few bytes cannot ask for gigabytes.
             let mut o = gif::DecodeOptions::new();
             o.set_color_output(gif::ColorOutput::Indexed);
-            let mut d = o.read_info(Cursor::new(b)).map_err(|e| corrupt("GIF", e))?;
-            let (width, height) = (d.width().into(), d.height().into());
+            o.skip_frame_decoding(true);
+            o.check_frame_consistency(true);
+            let mut d = o.read_info(Cursor::new(b)).map_err(gif_error)?;
+            let (width, height): (u32, u32) = (d.width().into(), d.height().into());
+            check_size(width, height)?;
             let mut frames = 0;
-            while d
-                .next_frame_info()
-                .map_err(|e| corrupt("GIF", e))?
-                .is_some()
-            {
+            while d.read_next_frame().map_err(gif_error)?.is_some() {
                 frames += 1;
-                if frames > 1 {
-                    break;
-                }
-                // Skip the frame's data.
-                let mut sink = vec![0; d.buffer_size()];
-                d.read_into_buffer(&mut sink)
-                    .map_err(|e| corrupt("GIF", e))?;
             }
             if frames == 0 {
                 return Err(corrupt("GIF", "it has no frame"));
@@ -143,14 +138,43 @@ pub(crate) fn header(b: &[u8]) -> Result<Header, FitError> {
             }
         }
     };
-    check_size(h.width, h.height)?;
+    if h.width == 0 || h.height == 0 {
+        return Err(FitError::new(
+            ErrorKind::Corrupt,
+            "the image has no pixels (a width or height of 0)",
+        ));
+    }
     Ok(h)
+}
+
+/// A GIF decoder's error: its memory limit is a size, not a corruption.
+fn gif_error(e: gif::DecodingError) -> FitError {
+    match e {
+        gif::DecodingError::OutOfMemory | gif::DecodingError::MemoryLimit => FitError::new(
+            ErrorKind::TooLarge,
+            "this GIF is too large to decode in the memory a fit allows",
+        ),
+        e => corrupt("GIF", e),
+    }
 }
 
 /// The pixels, in the stored orientation: at least `want_w`×`want_h` when the decoder can
 /// scale (a JPEG's IDCT scaling), else at full size. Gray stays 1 channel; RGB 3; an image whose
 /// alpha is used 4 (an opaque alpha channel is dropped).
 pub(crate) fn pixels(b: &[u8], h: &Header, want_w: u32, want_h: u32) -> Result<Pixels, FitError> {
+    check_size(h.width, h.height)?;
+    // A PNG or GIF is decoded at full size: over the decode cap, it is refused.
+    if h.format != Format::Jpeg && (h.width as u64) * (h.height as u64) > crate::MAX_DECODE_PIXELS {
+        return Err(FitError::new(
+            ErrorKind::TooLarge,
+            format!(
+                "this image is {}x{}: a PNG or GIF is decoded whole, and at most {} pixels are decoded",
+                h.width,
+                h.height,
+                crate::MAX_DECODE_PIXELS
+            ),
+        ));
+    }
     match h.format {
         Format::Jpeg => jpeg(b, want_w, want_h),
         Format::Png => png_pixels(b),
@@ -172,14 +196,23 @@ fn jpeg(b: &[u8], want_w: u32, want_h: u32) -> Result<Pixels, FitError> {
     use jpeg_decoder::PixelFormat as P;
     let (data, channels) = match info.pixel_format {
         P::L8 => (data, 1),
-        P::L16 => (data.chunks_exact(2).map(|p| p[0]).collect(), 1),
+        // Native-endian samples of the frame's precision (a lossless JPEG of 9 to 16 bits).
+        P::L16 => {
+            let shift = lossless_precision(b).unwrap_or(16).clamp(8, 16) - 8;
+            (
+                data.chunks_exact(2)
+                    .map(|p| (u16::from_ne_bytes([p[0], p[1]]) >> shift).min(255) as u8)
+                    .collect(),
+                1,
+            )
+        }
         P::RGB24 => (data, 3),
+        // Ink amounts (jpeg-decoder undoes Adobe's inversion): white paper is no ink.
         P::CMYK32 => (
             data.chunks_exact(4)
                 .flat_map(|p| {
-                    // Adobe's inverted CMYK, as jpeg-decoder hands it: each channel times K.
-                    let k = p[3] as u16;
-                    [0, 1, 2].map(|i| ((p[i] as u16 * k) / 255) as u8)
+                    let k = 255 - p[3] as u16;
+                    [0, 1, 2].map(|i| (((255 - p[i] as u16) * k) / 255) as u8)
                 })
                 .collect(),
             3,
@@ -194,6 +227,12 @@ fn jpeg(b: &[u8], want_w: u32, want_h: u32) -> Result<Pixels, FitError> {
         height,
         channels,
     })
+}
+
+/// The sample precision of a lossless JPEG (its SOF3 segment), if it has one.
+fn lossless_precision(b: &[u8]) -> Option<u32> {
+    let at = b.windows(2).position(|w| w == [0xFF, 0xC3])?;
+    b.get(at + 4).map(|p| u32::from(*p))
 }
 
 /// RGBA or gray-alpha pixels without a used alpha become RGB or gray.
@@ -266,13 +305,22 @@ fn png_pixels(b: &[u8]) -> Result<Pixels, FitError> {
 fn gif_pixels(b: &[u8]) -> Result<Pixels, FitError> {
     let mut o = gif::DecodeOptions::new();
     o.set_color_output(gif::ColorOutput::RGBA);
-    let mut d = o.read_info(Cursor::new(b)).map_err(|e| corrupt("GIF", e))?;
+    o.check_frame_consistency(true);
+    if let Some(limit) = std::num::NonZeroU64::new(crate::MAX_DECODE_PIXELS * 4) {
+        o.set_memory_limit(gif::MemoryLimit::Bytes(limit));
+    }
+    let mut d = o.read_info(Cursor::new(b)).map_err(gif_error)?;
     let (width, height) = (u32::from(d.width()), u32::from(d.height()));
     // The logical screen, transparent, with the one frame drawn at its place.
-    let mut canvas = vec![0u8; width as usize * height as usize * 4];
+    let size = width as usize * height as usize * 4;
+    let mut canvas = Vec::new();
+    canvas
+        .try_reserve_exact(size)
+        .map_err(|_| FitError::new(ErrorKind::TooLarge, "not enough memory to decode this GIF"))?;
+    canvas.resize(size, 0);
     let frame = d
         .read_next_frame()
-        .map_err(|e| corrupt("GIF", e))?
+        .map_err(gif_error)?
         .ok_or_else(|| corrupt("GIF", "it has no frame"))?;
     let (fl, ft, fw, fh) = (
         frame.left as usize,

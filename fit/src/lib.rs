@@ -294,17 +294,26 @@ pub fn fit(input: &[u8], options: &Options) -> Result<Fitted, FitError> {
         return Err(FitError::new(
             ErrorKind::Animated,
             format!(
-                "this GIF has {} frames; fitting it would flatten its animation (it is {} bytes, {}x{}: resize it with a tool that keeps the animation)",
-                header.frames, bytes_in, width_in, height_in
+                "this animated {} has {} frames; fitting it would flatten its animation (it is {} bytes, {}x{}: resize it with a tool that keeps the animation)",
+                if header.format == Format::Png {
+                    "PNG"
+                } else {
+                    "GIF"
+                },
+                header.frames,
+                bytes_in,
+                width_in,
+                height_in
             ),
         ));
     }
     // The first target: the largest dimensions within `max_dimension` and MAX_OUTPUT_PIXELS,
     // as displayed.
-    let (tw, th) = within(width_in, height_in, limit);
+    // (and at most 65,535 on a side, the most a JPEG can have).
+    let (tw, th) = within(width_in, height_in, limit.min(u16::MAX as u32));
     let (mut tw, mut th) = within_pixels(tw, th, MAX_OUTPUT_PIXELS);
-    // The decoder works in the stored orientation; a JPEG at the least reduction (1, 1/2, 1/4,
-    // 1/8) that stays at least the target and within MAX_DECODE_PIXELS.
+    // The decoder works in the stored orientation; a JPEG at the largest reduction (1/8, 1/4,
+    // 1/2 or none) that stays at least the target, within MAX_DECODE_PIXELS.
     let (sw, sh) = orient::stored(tw, th, orientation);
     let (dw, dh) = match header.format {
         Format::Jpeg => decode_size(header.width, header.height, sw, sh),
@@ -415,9 +424,9 @@ fn within_pixels(w: u32, h: u32, max: u64) -> (u32, u32) {
     (side(w), side(h))
 }
 
-/// The size to decode a stored `w`×`h` JPEG at, for a stored target of `tw`×`th`: the least
-/// IDCT reduction whose result is at least the target and at most MAX_DECODE_PIXELS, else the
-/// least reduction within MAX_DECODE_PIXELS.
+/// The size to decode a stored `w`×`h` JPEG at, for a stored target of `tw`×`th`: the largest
+/// IDCT reduction whose result is still at least the target and at most MAX_DECODE_PIXELS, else
+/// the smallest reduction within MAX_DECODE_PIXELS (the target then shrinks to it).
 fn decode_size(w: u32, h: u32, tw: u32, th: u32) -> (u32, u32) {
     let at = |d: u32| (w.div_ceil(d), h.div_ceil(d));
     let fits = |(a, b): (u32, u32)| (a as u64) * (b as u64) <= MAX_DECODE_PIXELS;

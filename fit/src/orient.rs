@@ -17,7 +17,7 @@ fn read_orientation(t: &[u8]) -> Option<u8> {
         _ => return None,
     };
     let u16_at = |i: usize| -> Option<u16> {
-        let b: [u8; 2] = t.get(i..i + 2)?.try_into().ok()?;
+        let b: [u8; 2] = t.get(i..i.checked_add(2)?)?.try_into().ok()?;
         Some(if little {
             u16::from_le_bytes(b)
         } else {
@@ -25,7 +25,7 @@ fn read_orientation(t: &[u8]) -> Option<u8> {
         })
     };
     let u32_at = |i: usize| -> Option<u32> {
-        let b: [u8; 4] = t.get(i..i + 4)?.try_into().ok()?;
+        let b: [u8; 4] = t.get(i..i.checked_add(4)?)?.try_into().ok()?;
         Some(if little {
             u32::from_le_bytes(b)
         } else {
@@ -35,11 +35,11 @@ fn read_orientation(t: &[u8]) -> Option<u8> {
     let ifd = u32_at(4)? as usize;
     let count = u16_at(ifd)? as usize;
     for n in 0..count {
-        let e = ifd.checked_add(2 + n * 12)?;
+        let e = ifd.checked_add(n.checked_mul(12)?.checked_add(2)?)?;
         if u16_at(e)? == 0x0112 {
             // SHORT (3), one value, held in the entry.
-            return match u16_at(e + 2)? {
-                3 => u8::try_from(u16_at(e + 8)?).ok(),
+            return match u16_at(e.checked_add(2)?)? {
+                3 => u8::try_from(u16_at(e.checked_add(8)?)?).ok(),
                 _ => None,
             };
         }

@@ -178,7 +178,11 @@ fn an_animated_gif_is_returned_when_it_fits_and_refused_when_not() {
     assert!(same.bytes().is_none() && same.report.unchanged);
     let e = fit(&gif, &opts(10_000_000, Some(100))).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Animated);
-    assert!(e.message().contains("frames"), "{}", e.message());
+    assert!(
+        e.message().starts_with("this animated GIF has 4 frames;"),
+        "{}",
+        e.message()
+    );
     let e = fit(&gif, &opts(100, None)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Animated);
 }
@@ -353,4 +357,120 @@ fn arbitrary_bytes_never_panic() {
         }
         let _ = fit(&j, &opts(10, Some(20)));
     }
+}
+
+/// A PNG chunk with its CRC.
+fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in kind.iter().chain(data) {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    let mut out = (data.len() as u32).to_be_bytes().to_vec();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    out.extend_from_slice(&(!crc).to_be_bytes());
+    out
+}
+
+#[test]
+fn hostile_headers_are_refused_without_allocating_what_they_claim() {
+    // A GIF of a 1x1 screen whose one frame claims 65535x65535 (4 GB of pixels).
+    let mut gif = b"GIF89a".to_vec();
+    gif.extend_from_slice(&[1, 0, 1, 0, 0, 0, 0]);
+    gif.extend_from_slice(&[0x2C, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0]);
+    gif.extend_from_slice(&[2, 2, 0x4C, 0x01, 0, 0x3B]);
+    let e = fit(&gif, &opts(10, Some(16))).unwrap_err();
+    assert!(
+        matches!(e.kind(), ErrorKind::Corrupt | ErrorKind::TooLarge),
+        "{e:?}"
+    );
+    // A GIF screen of 60000x60000.
+    let mut big = b"GIF89a".to_vec();
+    big.extend_from_slice(&[0x60, 0xEA, 0x60, 0xEA, 0, 0, 0]);
+    big.extend_from_slice(&[0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0]);
+    big.extend_from_slice(&[2, 2, 0x4C, 0x01, 0, 0x3B]);
+    let e = fit(&big, &opts(10, Some(16))).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::TooLarge, "{}", e.message());
+}
+
+/// A PNG header of `w`x`h` with an empty image: enough for the header, not for the pixels.
+fn png_header(w: u32, h: u32) -> Vec<u8> {
+    let mut ihdr = w.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &ihdr));
+    png.extend(chunk(b"IDAT", &[]));
+    png.extend(chunk(b"IEND", &[]));
+    png
+}
+
+#[test]
+fn an_image_that_fits_is_returned_whatever_its_pixel_count() {
+    // 12000x9000 (108 MP, over what is decoded) but within the limits given: untouched.
+    let png = png_header(12_000, 9_000);
+    let f = fit(&png, &opts(1_000_000, None)).expect("fits as it is");
+    assert!(f.report.unchanged);
+    // Once it must be decoded, it is too large (a PNG is decoded whole).
+    assert_eq!(
+        fit(&png, &opts(10, None)).unwrap_err().kind(),
+        ErrorKind::TooLarge
+    );
+    assert_eq!(
+        fit(&png_header(4096, 3073), &opts(10, None))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::TooLarge
+    );
+}
+
+#[test]
+fn a_cmyk_jpeg_keeps_its_colours() {
+    // No ink is white paper; full black ink is black.
+    for (ink, want) in [([0u8, 0, 0, 0], 255u8), ([0, 0, 0, 255], 0)] {
+        let data: Vec<u8> = (0..64 * 48).flat_map(|_| ink).collect();
+        let mut jpeg = Vec::new();
+        jpeg_encoder::Encoder::new(&mut jpeg, 95)
+            .encode(&data, 64, 48, jpeg_encoder::ColorType::Cmyk)
+            .expect("a CMYK JPEG");
+        let f = fit(&jpeg, &opts(1_000_000, Some(32))).expect("fits");
+        let out = decode(f.bytes().expect("re-encoded"));
+        let c = pixel(&out, 16, 12);
+        assert!(c.iter().all(|v| v.abs_diff(want) < 8), "ink {ink:?}: {c:?}");
+    }
+}
+
+#[test]
+fn an_animation_is_named_with_its_frame_count() {
+    let e = fit(&img::gif(200, 150, 4), &opts(10_000_000, Some(100))).unwrap_err();
+    assert!(
+        e.message().starts_with(
+            "this animated GIF has 4 frames; fitting it would flatten its animation (it is "
+        ),
+        "{}",
+        e.message()
+    );
+    assert!(
+        e.message()
+            .ends_with(" bytes, 200x150: resize it with a tool that keeps the animation)"),
+        "{}",
+        e.message()
+    );
+}
+
+#[test]
+fn a_very_wide_image_is_brought_within_what_a_jpeg_can_hold() {
+    let png = img::png(70_000, 2, false);
+    let f = fit(&png, &opts(png.len() as u64 - 1, None)).expect("fits");
+    assert_eq!(
+        (f.report.width, f.report.height, f.report.format),
+        (65_535, 2, Format::Jpeg)
+    );
 }

@@ -187,7 +187,11 @@ impl<'c> FitUpload<'c> {
                         _ => ("jpg", FileType::Jpg),
                     };
                     let name = call.params.file_name.0.clone();
-                    let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(&name);
+                    // The part before the last dot (a name starting with its only dot is kept).
+                    let stem = match name.rfind('.') {
+                        Some(i) if i > 0 => name.get(..i).unwrap_or(&name),
+                        _ => &name,
+                    };
                     call.params.file_name = FileName::from(format!("{stem}.{ext}"));
                     if call.params.file_type.is_some() || kind != t {
                         call.params.file_type = Some(t);

@@ -105,13 +105,20 @@ test("typed errors cross the worker as the package's MyLibraryError; a PNG keeps
         codes.push(`${e instanceof MyLibraryError} ${e.code}`);
       }
     }
+    // Bytes given as a Uint8Array are the caller's still after the worker's fit (copied, not moved).
+    const raw = new Uint8Array(await (await get("photo.jpg")).arrayBuffer());
+    const before = raw.length;
+    const fromBytes = await fitImage(raw, { maxBytes: 5_000_000, maxDimension: 200 });
+    const intact = raw.length === before && raw.buffer.byteLength === before && raw[0] === 0xff && raw[1] === 0xd8;
     const { blob } = await fitImage(await get("alpha.png"), { maxBytes: 1e7, maxDimension: 300 });
     const b = await createImageBitmap(blob);
     const c = new OffscreenCanvas(b.width, b.height).getContext("2d");
     c.drawImage(b, 0, 0);
-    return { codes, type: blob.type, centre: c.getImageData(150, 100, 1, 1).data[3], corner: c.getImageData(2, 2, 1, 1).data[3] };
+    return { intact, fromBytes: fromBytes.report.width, codes, type: blob.type, centre: c.getImageData(150, 100, 1, 1).data[3], corner: c.getImageData(2, 2, 1, 1).data[3] };
   });
   assert.deepEqual(out.codes, ["true IMAGE_CORRUPT", "true IMAGE_UNSUPPORTED", "true IMAGE_ANIMATED"]);
+  assert.equal(out.intact, true, "the caller's bytes are not detached by the transfer");
+  assert.equal(out.fromBytes, 200);
   assert.equal(out.type, "image/png");
   assert.equal(out.centre, 0);
   assert.equal(out.corner, 255);

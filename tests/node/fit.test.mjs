@@ -62,7 +62,6 @@ test("an image that already fits comes back untouched: the same Blob, or the sam
   const again = await fitImage(bytes, { maxBytes: 5_000_000 });
   assert.deepEqual(await bytesOf(again.blob), bytes);
   assert.equal(again.blob.type, "image/jpeg");
-  assert.equal(bytes.length, image("small.jpg").length, "the caller's bytes are left as they were");
   // An animated GIF that fits is returned as it is (never flattened).
   const anim = await fitImage(image("animated.gif"), { maxBytes: 5_000_000 });
   assert.equal(anim.report.unchanged, true);
@@ -73,7 +72,7 @@ test("what cannot be read or fitted is a MyLibraryError with its code", async ()
   const cases = [
     ["corrupt.jpg", { maxBytes: 1000 }, "IMAGE_CORRUPT", /cannot be read/],
     ["photo.heic", { maxBytes: 1000 }, "IMAGE_UNSUPPORTED", /^HEIC .*only JPEG, PNG and GIF/],
-    ["animated.gif", { maxBytes: 5_000_000, maxDimension: 100 }, "IMAGE_ANIMATED", /4 frames|frames/],
+    ["animated.gif", { maxBytes: 5_000_000, maxDimension: 100 }, "IMAGE_ANIMATED", /^this animated GIF has 4 frames; fitting it would flatten its animation/],
     ["photo.jpg", { maxBytes: 100 }, "IMAGE_CANNOT_FIT", /cannot be brought under 100 bytes/],
   ];
   for (const [name, options, code, message] of cases) {
@@ -175,4 +174,37 @@ test("uploadFile with fit: the client's maxUploadBytes first; a PNG made JPEG is
   await assert.rejects(c.uploadFile({ data: image("small.jpg"), fileName: "s.jpg" }, { fit: { with: fitImage, maxDimensions: 10 } }), { code: "INVALID_ARGUMENT", argument: "options.fit.maxDimensions" });
   await assert.rejects(c.uploadFile({ data: image("photo.heic"), fileName: "p.jpg" }, { fit: fitImage }), { code: "IMAGE_UNSUPPORTED" });
   assert.deepEqual(await log(), [], "nothing sent");
+});
+
+test("a fit module that cannot load is IMAGE_WORKER, and the next fit tries again", async () => {
+  const { makeFitImage } = await import(join(root, "pkg/fit-core.js"));
+  let calls = 0;
+  const fit = makeFitImage(async () => {
+    calls++;
+    throw Object.assign(new Error("ENOENT: no such file or directory, open 'fit.wasm'"), { code: "ENOENT" });
+  });
+  await assert.rejects(fit(image("small.jpg"), { maxBytes: 10 }), (e) => {
+    assert.ok(e instanceof MyLibraryError);
+    assert.equal(e.code, "IMAGE_WORKER", "not a code outside the documented ones");
+    assert.match(e.message, /^the image could not be fitted here: ENOENT/);
+    return true;
+  });
+  await assert.rejects(fit(image("small.jpg"), { maxBytes: 10 }), { code: "IMAGE_WORKER" });
+  assert.equal(calls, 2);
+  // A Blob that cannot be read is a MyLibraryError too.
+  const unreadable = new Blob([]);
+  unreadable.arrayBuffer = () => Promise.reject(new DOMException("the file changed", "NotReadableError"));
+  await assert.rejects(fit(unreadable, { maxBytes: 10 }), (e) => e instanceof MyLibraryError && e.code === "IMAGE_WORKER");
+});
+
+test("uploads made at once ask for the account's limit once; a PNG made JPEG keeps its name's stem", async () => {
+  await control("reset", { files: 0, folders: 0 });
+  const c = client();
+  await fetch(`${base}/_emulator/log`, { method: "DELETE" });
+  const names = ["a.b.png", "scan.2024.png", "plain"];
+  const results = await Promise.all(names.map((fileName) => c.uploadFile({ data: image("opaque.png"), fileName, fileType: "PNG" }, { fit: { with: fitImage, maxDimension: 300 } })));
+  const sent = await log();
+  assert.equal(sent.filter((l) => l === "GET /v2/library/info").length, 1, sent.join(", "));
+  const got = await Promise.all(results.map((r) => c.getFile(r.fileId).then((f) => f.name)));
+  assert.deepEqual(got, ["a.b.jpg", "scan.2024.jpg", "plain.jpg"]);
 });

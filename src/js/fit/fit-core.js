@@ -3,6 +3,9 @@
 import { MyLibraryError } from "__RUNTIME__";
 
 const KNOWN = ["maxBytes", "maxDimension", "quality"];
+// The codes a fit rejects with (besides INVALID_ARGUMENT); anything else is IMAGE_WORKER: the
+// fit's module or worker could not run.
+const CODES = ["IMAGE_CORRUPT", "IMAGE_UNSUPPORTED", "IMAGE_ANIMATED", "IMAGE_CANNOT_FIT", "IMAGE_TOO_LARGE", "IMAGE_WORKER", "INVALID_ARGUMENT"];
 const TYPES = { jpeg: "image/jpeg", png: "image/png", gif: "image/gif" };
 
 function bad(argument, message) {
@@ -50,14 +53,17 @@ async function readBytes(image) {
 export function makeFitImage(run) {
   return async function fitImage(image, options) {
     const o = checkOptions(options);
-    const bytes = await readBytes(image);
-    let result;
+    let bytes, result;
     try {
+      bytes = await readBytes(image);
       result = await run(bytes, o);
     } catch (e) {
       if (e instanceof MyLibraryError) throw e;
-      const code = typeof e?.code === "string" ? e.code : "IMAGE_CORRUPT";
-      throw new MyLibraryError(String(e?.message ?? e), { code, cause: e instanceof Error ? e : undefined });
+      const code = CODES.includes(e?.code) ? e.code : "IMAGE_WORKER";
+      const message = code === "IMAGE_WORKER" && !String(e?.message ?? "").startsWith("the image")
+        ? `the image could not be fitted here: ${e?.message ?? e}`
+        : String(e?.message ?? e);
+      throw new MyLibraryError(message, { code, cause: e instanceof Error ? e : undefined });
     }
     const { report } = result;
     if (result.bytes === null) {

@@ -2,13 +2,19 @@
 // it is sent, transferring the result back.
 import { fitBytes } from "./fit-engine.js";
 
-const compiled = WebAssembly.compileStreaming(fetch(new URL("./fit.wasm", import.meta.url)));
+// Compiled on first use; a failed fetch or compile is not kept, so the next image tries again.
+let compiled;
+const module = () =>
+  (compiled ??= WebAssembly.compileStreaming(fetch(new URL("./fit.wasm", import.meta.url))).catch((e) => {
+    compiled = undefined;
+    throw new Error(`the image module could not load: ${e?.message ?? e}`);
+  }));
 
 self.onmessage = async ({ data: { id, bytes, options } }) => {
   try {
-    const out = fitBytes(await compiled, bytes, options);
+    const out = fitBytes(await module(), bytes, options);
     self.postMessage({ id, bytes: out.bytes, report: out.report }, out.bytes ? [out.bytes.buffer] : []);
   } catch (e) {
-    self.postMessage({ id, error: { code: e?.code ?? "IMAGE_WORKER", message: String(e?.message ?? e) } });
+    self.postMessage({ id, error: { code: typeof e?.code === "string" ? e.code : "IMAGE_WORKER", message: String(e?.message ?? e) } });
   }
 };

@@ -7,6 +7,21 @@ let worker;
 let next = 0;
 const pending = new Map();
 
+function failAll(w, message) {
+  // The worker could not load or died (a Content-Security-Policy without worker-src, a bundler
+  // that left the file out, out of memory): every pending fit fails with IMAGE_WORKER, and the
+  // next one starts a new worker.
+  if (worker === w) worker = undefined;
+  try {
+    w.terminate();
+  } catch {
+    // already gone
+  }
+  const failure = { code: "IMAGE_WORKER", message: `the image worker could not run: ${message}` };
+  for (const p of pending.values()) p.reject(failure);
+  pending.clear();
+}
+
 function start() {
   const w = new Worker(new URL("./fit-worker.js", import.meta.url), { type: "module", name: "ctct-mylibrary-fit" });
   w.onmessage = ({ data }) => {
@@ -16,14 +31,10 @@ function start() {
     if (data.error) p.reject(data.error);
     else p.resolve({ bytes: data.bytes, report: data.report });
   };
+  w.onmessageerror = () => failAll(w, "a message from it could not be read");
   w.onerror = (e) => {
-    // The worker could not load (a Content-Security-Policy without worker-src, a bundler that
-    // left the file out): every pending fit fails, and the next one starts a new worker.
     e.preventDefault?.();
-    worker = undefined;
-    const failure = { code: "IMAGE_WORKER", message: `the image worker could not run: ${e.message || "it failed to load"}` };
-    for (const p of pending.values()) p.reject(failure);
-    pending.clear();
+    failAll(w, e.message || "it failed to load");
   };
   return w;
 }
@@ -31,18 +42,32 @@ function start() {
 let local;
 async function runHere(bytes, options) {
   const { fitBytes } = await import("./fit-engine.js");
-  local ??= WebAssembly.compileStreaming(fetch(new URL("./fit.wasm", import.meta.url)));
+  local ??= WebAssembly.compileStreaming(fetch(new URL("./fit.wasm", import.meta.url))).catch((e) => {
+    local = undefined;
+    throw e;
+  });
   return fitBytes(await local, bytes, options);
 }
 
 export const fitImage = makeFitImage((bytes, options) => {
   if (typeof Worker === "undefined") return runHere(bytes, options);
-  worker ??= start();
+  try {
+    worker ??= start();
+  } catch {
+    // No worker may be made here (a policy forbids it): the fit runs on this thread.
+    return runHere(bytes, options);
+  }
   const id = next++;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
-    // A copy when the bytes are a view of a larger buffer, so that only the image is moved.
+    // A copy when the bytes are a view of a larger buffer, so that only the image is moved (the
+    // caller's own bytes were copied already: see fit-core.js).
     const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-    worker.postMessage({ id, bytes: own, options }, [own.buffer]);
+    try {
+      worker.postMessage({ id, bytes: own, options }, [own.buffer]);
+    } catch (e) {
+      pending.delete(id);
+      reject({ code: "IMAGE_WORKER", message: `the image could not be sent to the worker: ${e?.message ?? e}` });
+    }
   });
 });

@@ -42,7 +42,11 @@ export interface FitReport {
   peakMemoryBytes: number;
 }
 
-/** The codes of a `MyLibraryError` from `fitImage` (besides `INVALID_ARGUMENT` for bad options). */
+/**
+ * The codes of a `MyLibraryError` from `fitImage` (besides `INVALID_ARGUMENT` for bad options).
+ * `IMAGE_WORKER`: the fit's module or its browser worker could not load or run (a missing
+ * `fit.wasm`, a Content-Security-Policy without `worker-src`, a worker out of memory).
+ */
 export type FitErrorCode =
   | "IMAGE_CORRUPT"
   | "IMAGE_UNSUPPORTED"
