@@ -41,10 +41,18 @@ fn main() -> std::io::Result<()> {
             img::encode_jpeg(&img::photo_rgb(w, h, 45), w, h, 92, Some(1)),
         )?;
         let (w, h) = (5472, 3648);
-        write(
-            "photo-20mp.jpg",
-            img::encode_jpeg(&img::photo_rgb(w, h, 45), w, h, 92, Some(6)),
-        )?;
+        let rgb = img::photo_rgb(w, h, 45);
+        write("photo-20mp.jpg", img::encode_jpeg(&rgb, w, h, 92, Some(6)))?;
+        // The same, progressive (its decoder keeps every coefficient until the end).
+        let mut progressive = Vec::new();
+        let mut e = jpeg_encoder::Encoder::new(&mut progressive, 92);
+        e.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
+        e.set_progressive(true);
+        if e.encode(&rgb, w as u16, h as u16, jpeg_encoder::ColorType::Rgb)
+            .is_ok()
+        {
+            write("photo-20mp-progressive.jpg", progressive)?;
+        }
     }
     Ok(())
 }

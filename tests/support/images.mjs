@@ -8,7 +8,7 @@ export const root = resolve(import.meta.dirname, "../..");
 export const imageDir = join(root, "build/fit-images");
 
 export function ensureImages() {
-  if (!existsSync(join(imageDir, "photo-20mp.jpg"))) {
+  if (!existsSync(join(imageDir, "photo-20mp-progressive.jpg"))) {
     execFileSync("cargo", ["run", "-q", "-p", "ctct-mylibrary-fit", "--example", "make-images", "--", imageDir, "--big"], { cwd: root, stdio: "inherit" });
   }
 }

@@ -75,6 +75,13 @@ test("workerd: a 20 MP photo with no dimension given still fits within 128 MB", 
   assert.ok(out.report.peakMemoryBytes < 128 * 1024 * 1024, `peak ${out.report.peakMemoryBytes} bytes`);
 });
 
+test("workerd: a progressive 20 MP photo (every coefficient kept while decoding) fits within 128 MB too", async () => {
+  const out = await post("photo-20mp-progressive.jpg", { maxBytes: 5_000_000, maxDimension: 2048 });
+  assert.equal(out.status, 200, JSON.stringify(out.error));
+  assert.deepEqual([out.report.width, out.report.height], [2048, 1365]);
+  assert.ok(out.report.peakMemoryBytes < 128 * 1024 * 1024, `peak ${out.report.peakMemoryBytes} bytes`);
+});
+
 test("workerd: typed errors", async () => {
   for (const [name, options, code] of [["corrupt.jpg", { maxBytes: 10 }, "IMAGE_CORRUPT"], ["photo.heic", { maxBytes: 10 }, "IMAGE_UNSUPPORTED"], ["animated.gif", { maxBytes: 1e7, maxDimension: 100 }, "IMAGE_ANIMATED"]]) {
     const out = await post(name, options);
