@@ -3,12 +3,13 @@
 // createImageBitmap with a resize, then OffscreenCanvas.convertToBlob) and in workerd (time
 // measured around the request, since workerd's clock stands still while code runs). Peak memory
 // is the report's: the module's highest linear memory plus the input and the output.
-import { cpSync, mkdtempSync, mkdirSync, symlinkSync, writeFileSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, mkdirSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator } from "../tests/support/emulator.mjs";
 import { ensureImages, imageDir, root } from "../tests/support/images.mjs";
+import { startFitWorker } from "../tests/support/fit-worker.mjs";
 
 const tools = join(root, "tools/node_modules");
 const WORKLOAD = { maxBytes: 5_000_000, maxDimension: 2048 };
@@ -75,30 +76,19 @@ export async function fitBench({ rounds }) {
   }
 
   // workerd
-  const project = mkdtempSync(join(tmpdir(), "ctct-fit-bench-worker-"));
-  mkdirSync(join(project, "node_modules"));
-  symlinkSync(join(root, "pkg"), join(project, "node_modules/ctct-mylibrary"));
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "fit-bench", private: true, type: "module" }));
-  writeFileSync(join(project, "worker.js"), `import { fitImage } from "ctct-mylibrary/fit";
-export default { async fetch(r) { const { report } = await fitImage(await r.blob(), ${JSON.stringify(WORKLOAD)}); return Response.json(report); } };`);
-  const esbuild = await import(join(tools, "esbuild/lib/main.js"));
-  const dist = join(project, "dist");
-  await esbuild.build({ entryPoints: [join(project, "worker.js")], bundle: true, format: "esm", platform: "neutral", conditions: ["workerd", "worker", "browser"], outdir: dist, loader: { ".wasm": "copy" }, assetNames: "[name]", logLevel: "error" });
-  const { Miniflare } = await import(join(tools, "miniflare/dist/src/index.js"));
-  const mf = new Miniflare({ modules: true, scriptPath: join(dist, "worker.js"), modulesRoot: dist, modulesRules: [{ type: "ESModule", include: ["**/*.js"] }, { type: "CompiledWasm", include: ["**/*.wasm"] }], compatibilityDate: "2025-09-01" });
+  const worker = await startFitWorker();
   try {
-    const url = String(await mf.ready);
     const times = [];
     let peak = 0;
     for (let i = 0; i < rounds + 1; i++) {
       const t = performance.now();
-      const report = await fetch(url, { method: "POST", body: photo }).then((r) => r.json());
+      const { report } = await worker.fit(photo, WORKLOAD);
       if (i > 0) times.push(performance.now() - t);
       peak = Math.max(peak, report.peakMemoryBytes);
     }
     out.workerd = { ms: median(times), peak };
   } finally {
-    await mf.dispose();
+    await worker.dispose();
   }
   return out;
 }

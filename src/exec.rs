@@ -196,6 +196,12 @@ impl<T: Transport> Core<T> {
         }
     }
 
+    /// Whether the upload limit is the client's or the account's (not the default yet).
+    #[cfg(feature = "fit")]
+    pub fn knows_max_upload(&self) -> bool {
+        self.max_upload_configured.is_some() || self.max_upload_learned.get().is_some()
+    }
+
     /// Records the account's upload limit from an info answer.
     pub fn learn_max_upload(&self, bytes: u64) {
         self.max_upload_learned.set(Some(bytes));

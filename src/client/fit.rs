@@ -160,8 +160,7 @@ impl<'c> FitUpload<'c> {
         };
         let finish = |e: Error| client.core.finish(e, UploadFile::RUST_NAME, None);
         // The limit: configured, else the account's (read once), else the default.
-        let (_, source) = client.core.max_upload();
-        if source == "the API's default"
+        if !client.core.knows_max_upload()
             && let Err(e) = client.info().send().await
             && matches!(e.code(), ErrorCode::Aborted | ErrorCode::Timeout)
         {

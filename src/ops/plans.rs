@@ -1,4 +1,6 @@
-//! Request plans of every operation: URLs, bodies, splitting, checks, blame names.
+//! Request plans of every operation: URLs, bodies, splitting, checks, blame names. Tests only
+//! (`#[cfg(test)] mod plans` in `ops/mod.rs`).
+#![cfg(test)]
 
 use super::files::*;
 use super::folders::*;

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
+import { rejecting } from "../support/rejection.mjs";
 import { png } from "../support/png.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -40,17 +41,8 @@ function client(extra = {}) {
   return { c, seen };
 }
 
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof MyLibraryError, `a MyLibraryError, not ${e}`);
-    const text = `${e.message} ${e.stack} ${JSON.stringify(e)}`;
-    assert.ok(!text.includes(KEY) && !text.includes(TOKEN), `no credential in ${text}`);
-    return e;
-  }
-  assert.fail("the call succeeded");
-}
+/** The error a call rejects with, checked to be a MyLibraryError free of credentials. */
+const rejection = rejecting(MyLibraryError, [KEY, TOKEN]);
 
 beforeEach(async () => {
   await fetch(`${base}/_emulator/faults`, { method: "DELETE" });

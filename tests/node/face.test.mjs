@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { rejecting } from "../support/rejection.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const entry = resolve(root, "pkg/index.node.js");
@@ -24,17 +25,7 @@ const clearLog = () => fetch(`${base}/_emulator/log`, { method: "DELETE" });
 const sent = async () => (await control("log", undefined, "GET")).filter((e) => e.path.startsWith("/v2/")).map((e) => `${e.method} ${e.path}`);
 
 /** The error a call rejects with, checked to be a MyLibraryError free of credentials. */
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof MyLibraryError, `a MyLibraryError, not ${e}`);
-    const text = `${e.message} ${e.stack} ${JSON.stringify(e)}`;
-    assert.ok(!text.includes(KEY) && !text.includes(TOKEN), `no credential in ${text}`);
-    return e;
-  }
-  assert.fail("the call succeeded");
-}
+const rejection = rejecting(MyLibraryError, [KEY, TOKEN]);
 
 beforeEach(async () => {
   await fetch(`${base}/_emulator/faults`, { method: "DELETE" });

@@ -4,56 +4,23 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureImages, image, imageDir, root, dimensions } from "../support/images.mjs";
+import { startFitWorker } from "../support/fit-worker.mjs";
 
 const tools = join(root, "tools/node_modules");
-let mf, url, project;
-
-const WORKER = `
-import { fitImage } from "ctct-mylibrary/fit";
-export default {
-  async fetch(request) {
-    const u = new URL(request.url);
-    const options = JSON.parse(u.searchParams.get("options"));
-    try {
-      const { blob, report } = await fitImage(await request.blob(), options);
-      const bytes = new Uint8Array(await blob.arrayBuffer());
-      return Response.json({ report, type: blob.type, head: Array.from(bytes.subarray(0, 400)) });
-    } catch (e) {
-      return Response.json({ error: { name: e.name, code: e.code, message: e.message } }, { status: 422 });
-    }
-  },
-};`;
+let worker, project;
 
 before(async () => {
   ensureImages();
-  project = mkdtempSync(join(tmpdir(), "ctct-fit-worker-"));
-  mkdirSync(join(project, "node_modules"));
-  symlinkSync(join(root, "pkg"), join(project, "node_modules/ctct-mylibrary"));
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "fit-test", private: true, type: "module" }));
-  writeFileSync(join(project, "worker.js"), WORKER);
-  const esbuild = await import(join(tools, "esbuild/lib/main.js"));
-  const out = join(project, "dist");
-  await esbuild.build({
-    entryPoints: [join(project, "worker.js")], bundle: true, format: "esm", platform: "neutral",
-    conditions: ["workerd", "worker", "browser"], outdir: out, loader: { ".wasm": "copy" }, assetNames: "[name]", logLevel: "error",
-  });
-  const { Miniflare } = await import(join(tools, "miniflare/dist/src/index.js"));
-  mf = new Miniflare({
-    modules: true, scriptPath: join(out, "worker.js"), modulesRoot: out,
-    modulesRules: [{ type: "ESModule", include: ["**/*.js"] }, { type: "CompiledWasm", include: ["**/*.wasm"] }],
-    compatibilityDate: "2025-09-01",
-  });
-  url = String(await mf.ready);
+  worker = await startFitWorker();
+  project = worker.project;
 });
 
-after(() => mf?.dispose());
+after(() => worker?.dispose());
 
-const post = (name, options) =>
-  fetch(`${url}?options=${encodeURIComponent(JSON.stringify(options))}`, { method: "POST", body: image(name) }).then(async (r) => ({ status: r.status, ...(await r.json()) }));
+const post = (name, options) => worker.fit(image(name), options);
 
 test("workerd: a 20 MP photo is fitted under 5 MB and to 2048 px, within 128 MB", async () => {
   const out = await post("photo-20mp.jpg", { maxBytes: 5_000_000, maxDimension: 2048 });

@@ -13,6 +13,19 @@ export class FitFailure {
 }
 
 /**
+ * `load()` (a promise of the compiled module) run once and kept; a failure is not kept, so the
+ * next fit tries again.
+ */
+export function loadOnce(load) {
+  let kept;
+  return () =>
+    (kept ??= load().catch((e) => {
+      kept = undefined;
+      throw e;
+    }));
+}
+
+/**
  * Fits `bytes` (a Uint8Array) with a compiled fit module.
  * @returns {{ bytes: Uint8Array | null, report: object }} `bytes` null when the input fits as it is.
  */

@@ -1,14 +1,13 @@
 // The Web Worker of ctct-mylibrary/fit in browsers: compiles the module once and fits each image
 // it is sent, transferring the result back.
-import { fitBytes } from "./fit-engine.js";
+import { fitBytes, loadOnce } from "./fit-engine.js";
 
-// Compiled on first use; a failed fetch or compile is not kept, so the next image tries again.
-let compiled;
-const module = () =>
-  (compiled ??= WebAssembly.compileStreaming(fetch(new URL("./fit.wasm", import.meta.url))).catch((e) => {
-    compiled = undefined;
+// Compiled on first use; a failed fetch or compile is tried again with the next image.
+const module = loadOnce(() =>
+  WebAssembly.compileStreaming(fetch(new URL("./fit.wasm", import.meta.url))).catch((e) => {
     throw new Error(`the image module could not load: ${e?.message ?? e}`);
-  }));
+  }),
+);
 
 self.onmessage = async ({ data: { id, bytes, options } }) => {
   try {

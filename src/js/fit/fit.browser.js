@@ -39,14 +39,12 @@ function start() {
   return w;
 }
 
-let local;
+// Without a worker: the engine and the module loaded here, on first use.
+let localModule;
 async function runHere(bytes, options) {
-  const { fitBytes } = await import("./fit-engine.js");
-  local ??= WebAssembly.compileStreaming(fetch(new URL("./fit.wasm", import.meta.url))).catch((e) => {
-    local = undefined;
-    throw e;
-  });
-  return fitBytes(await local, bytes, options);
+  const { fitBytes, loadOnce } = await import("./fit-engine.js");
+  localModule ??= loadOnce(() => WebAssembly.compileStreaming(fetch(new URL("./fit.wasm", import.meta.url))));
+  return fitBytes(await localModule(), bytes, options);
 }
 
 export const fitImage = makeFitImage((bytes, options) => {
